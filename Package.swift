@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One target per concern; dependencies point one way (see DESIGN notes in README.md):
+// Formats <- Model <- Compute -> Stats, Store <- Hub, Store <- Report, and the CLI on top.
+let package = Package(
+    name: "pytrack",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pytrack", targets: ["pytrack"]),
+        .library(name: "PyTrackCore", targets: [
+            "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
+            "PyTrackHub", "PyTrackCompute", "PyTrackReport",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // System libraries (Debian: libopenblas-dev liblapacke-dev libcurl4-openssl-dev).
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack",
+                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "PyTrackFormats", dependencies: [
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        .target(name: "PyTrackModel", dependencies: ["PyTrackFormats"]),
+        .target(name: "PyTrackStats", dependencies: ["CLapack"]),
+        .target(name: "PyTrackStore", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "PyTrackHub", dependencies: [
+            "CCurl", "PyTrackModel", "PyTrackStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "PyTrackCompute", dependencies: [
+            "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "PyTrackReport", dependencies: ["PyTrackStore"]),
+        .executableTarget(name: "pytrack", dependencies: [
+            "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
+            "PyTrackHub", "PyTrackCompute", "PyTrackReport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "PyTrackFormatsTests", dependencies: ["PyTrackFormats"]),
+        .testTarget(name: "PyTrackModelTests", dependencies: ["PyTrackModel", "PyTrackFormats"]),
+        .testTarget(name: "PyTrackStatsTests", dependencies: ["PyTrackStats"]),
+        .testTarget(name: "PyTrackStoreTests", dependencies: ["PyTrackStore"]),
+        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackStore", "PyTrackModel"]),
+        .testTarget(name: "PyTrackComputeTests", dependencies: [
+            "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats",
+        ]),
+        .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore"]),
+        .testTarget(name: "pytrackTests", dependencies: ["pytrack"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,2 @@
+/// Namespace marker for the PyTrackCompute module; real types live in their own files.
+public enum PyTrackComputeModule {}

@@ -1,0 +1,2 @@
+/// Namespace marker for the PyTrackReport module; real types live in their own files.
+public enum PyTrackReportModule {}

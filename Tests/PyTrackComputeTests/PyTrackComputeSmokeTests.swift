@@ -1,0 +1,6 @@
+import XCTest
+@testable import PyTrackCompute
+
+final class PyTrackComputeSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertEqual(String(describing: PyTrackComputeModule.self), "PyTrackComputeModule") }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import PyTrackReport
+
+final class PyTrackReportSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertEqual(String(describing: PyTrackReportModule.self), "PyTrackReportModule") }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import PyTrackStats
+
+final class PyTrackStatsSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertEqual(String(describing: PyTrackStatsModule.self), "PyTrackStatsModule") }
+}

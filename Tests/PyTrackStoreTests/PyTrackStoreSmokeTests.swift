@@ -1,0 +1,6 @@
+import XCTest
+@testable import PyTrackStore
+
+final class PyTrackStoreSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertEqual(String(describing: PyTrackStoreModule.self), "PyTrackStoreModule") }
+}

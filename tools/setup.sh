@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what pytrack needs on a fresh Debian machine (idempotent): system libraries for
+# spectra (OpenBLAS + LAPACKE) and HTTP (libcurl), Chromium for the report browser test,
+# and the Python packages the tests use as independent references.
+set -euo pipefail
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+need=()
+for p in libopenblas-dev liblapacke-dev libcurl4-openssl-dev chromium chromium-driver; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ "${PYTRACK_SKIP_BROWSER:-0}" = 1 ]; then
+  need=($(printf '%s\n' "${need[@]:-}" | grep -v chromium || true))
+fi
+if [ "${#need[@]}" -gt 0 ] && [ -n "${need[0]}" ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+python3 -m pip install -q --disable-pip-version-check -r "$(dirname "$0")/requirements-test.txt"
