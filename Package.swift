@@ -2,7 +2,7 @@
 import PackageDescription
 
 // One target per concern; dependencies point one way (see DESIGN notes in README.md):
-// Formats <- Model <- Compute -> Stats, Store <- Hub, Store <- Report, and the CLI on top.
+// Formats <- Model <- Compute -> Stats, Store; Hub -> Model, Store; Report -> Store, Stats; CLI on top.
 let package = Package(
     name: "pytrack",
     platforms: [.macOS(.v13)],
@@ -45,7 +45,7 @@ let package = Package(
             "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "PyTrackReport", dependencies: ["PyTrackStore"]),
+        .target(name: "PyTrackReport", dependencies: ["PyTrackStore", "PyTrackStats"]),
         .executableTarget(name: "pytrack", dependencies: [
             "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
             "PyTrackHub", "PyTrackCompute", "PyTrackReport",
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "PyTrackComputeTests", dependencies: [
             "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats",
         ]),
-        .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore"]),
+        .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats"]),
         .testTarget(name: "pytrackTests", dependencies: ["pytrack"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,20 @@
+import Foundation
+
+/// Errors raised by the store, each one line naming the database and the problem.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case notAPyTrackDatabase(path: String, reason: String)
+    case writeFailed(path: String, what: String, reason: String)
+    case unknownModel(path: String, model: String)
+    case corruptBlob(path: String, what: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason): return "\(path): cannot open database: \(reason)"
+        case let .notAPyTrackDatabase(path, reason): return "\(path): not a pytrack database: \(reason)"
+        case let .writeFailed(path, what, reason): return "\(path): could not store \(what): \(reason) (nothing of it was written)"
+        case let .unknownModel(path, model): return "\(path): no model named '\(model)' in the database"
+        case let .corruptBlob(path, what): return "\(path): stored blob \(what) is corrupt"
+        }
+    }
+}
