@@ -1,5 +1,6 @@
 import Foundation
 import PyTrackModel
+import PyTrackStore
 
 /// What to sync.
 public struct SyncRequest: Sendable {
@@ -283,6 +284,23 @@ public final class CheckpointSync {
         summary.outcomes.sort { ($0.repo, $0.step) < ($1.repo, $1.step) }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
+    }
+
+    /// The one place sync outcomes reach the database: a `record` closure that upserts each outcome as
+    /// a `CheckpointRecord` (state synced/duplicate/missing/failed, commit, weight sha256, files, source).
+    public static func databaseRecorder(_ db: PyTrackDatabase, source: String) -> (CheckpointOutcome) throws -> Void {
+        { o in
+            let state: CheckpointState
+            switch o.state {
+            case .synced: state = .synced
+            case .duplicate: state = .duplicate
+            case .missing: state = .missing
+            case .failed: state = .failed
+            }
+            try db.recordCheckpoint(CheckpointRecord(model: o.repo, step: o.step, revision: o.revision, commit: o.commit,
+                                                     weightSHA256: o.weightSHA256, files: o.files, state: state,
+                                                     detail: o.detail, source: source))
+        }
     }
 
     private func outcome(_ c: ResolvedCheckpoint, duplicateOf: Int?, state: CheckpointOutcome.State, detail: String?) -> CheckpointOutcome {
