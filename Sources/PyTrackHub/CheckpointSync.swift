@@ -180,6 +180,10 @@ public final class CheckpointSync {
             }
         }
 
+        if !request.dryRun {
+            for o in summary.outcomes { try record?(o) }  // missing and failed revisions
+        }
+
         // 3. Duplicates: the same weights as an earlier step of the same repository.
         var firstStep: [String: Int] = [:]
         var duplicateOf: [Int: Int] = [:]  // index in checkpoints -> step
