@@ -354,14 +354,13 @@ public final class CheckpointSync {
         guard count > 0 else { return }
         let workers = min(jobs, count)
         let clients = try (0..<workers).map { _ in try HubClient(environment: environment, retry: retry) }
-        var next = 0
-        let nextLock = NSLock()
+        let counter = WorkCounter()
         let group = DispatchGroup()
         for w in 0..<workers {
             group.enter()
             let thread = Thread {
                 while true {
-                    let i: Int = nextLock.withLock { defer { next += 1 }; return next }
+                    let i = counter.next()
                     if i >= count { break }
                     body(clients[w], i)
                 }
@@ -371,5 +370,18 @@ public final class CheckpointSync {
             thread.start()
         }
         group.wait()
+    }
+}
+
+/// Hands out 0, 1, 2, ... to worker threads.
+private final class WorkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next() -> Int {
+        lock.withLock {
+            defer { value += 1 }
+            return value
+        }
     }
 }

@@ -33,24 +33,25 @@ public final class LocalHubServer {
         do { try p.run() } catch { throw HubError.server("cannot run \(python) \(script.path): \(error.localizedDescription)") }
         // Read the READY line (bounded wait).
         let ready = DispatchSemaphore(value: 0)
-        var line: String?
+        let box = LineBox()
         let reader = out.fileHandleForReading
         Thread.detachNewThread {
             var bytes = [UInt8]()
             while true {
                 let chunk = reader.readData(ofLength: 1)
                 if chunk.isEmpty { break }
-                if chunk[0] == UInt8(ascii: "\n") { line = String(decoding: bytes, as: UTF8.self); break }
+                if chunk[0] == UInt8(ascii: "\n") { box.set(String(decoding: bytes, as: UTF8.self)); break }
                 bytes.append(chunk[0])
                 if bytes.count > 4096 { break }
             }
             ready.signal()
         }
-        if ready.wait(timeout: .now() + timeout) == .timedOut || line?.hasPrefix("READY ") != true {
+        let timedOut = ready.wait(timeout: .now() + timeout) == .timedOut
+        guard !timedOut, let line = box.get(), line.hasPrefix("READY ") else {
             p.terminate()
-            throw HubError.server("\(script.path) did not print READY within \(Int(timeout)) s (got: \(line ?? "nothing"))")
+            throw HubError.server("\(script.path) did not print READY within \(Int(timeout)) s (got: \(box.get() ?? "nothing"))")
         }
-        self.endpoint = String(line!.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+        self.endpoint = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
         self.process = p
         self.stdinPipe = input
         self.control = try HTTPTransfer(retry: RetryPolicy(maxAttempts: 1))
@@ -96,4 +97,12 @@ public final class LocalHubServer {
     public func clearLog() throws {
         _ = try control.request("DELETE", url: endpoint + "/_control/log")
     }
+}
+
+/// The READY line, handed from the reader thread.
+private final class LineBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var line: String?
+    func set(_ s: String) { lock.withLock { line = s } }
+    func get() -> String? { lock.withLock { line } }
 }
