@@ -10,15 +10,14 @@ struct Sync: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Download checkpoints from the Hugging Face hub into the huggingface_hub cache.",
         discussion: """
-        Fetches the weight files (safetensors, else .bin; shards included) and config.json of every
-        requested step, verifies size and sha256, resumes partial downloads, reuses files already in
-        the cache (also those fetched by Python's huggingface_hub), and records each (model, step) as
-        synced, duplicate, missing or failed in the database. Exit status 1 lists every step that
-        could not be fetched; everything that succeeded is kept.
-        SPEC: all | comma list of N, A-B (every existing step in the range), A:B:S, log (0,1,2,...,512).
+        Fetches the weight files (safetensors, else .bin; shards included) and config.json of every requested step, verifies size and sha256, resumes partial downloads, reuses files already in the cache (also those fetched by Python's huggingface_hub) and records each (model, step) as synced, duplicate, missing or failed in the database. Exit status 1 lists every step that could not be fetched; everything that succeeded is kept.
+
+        SPEC: all | comma list of N, A-B (every existing step in the range), A:B:S (A to B by S), log (0,1,2,4,...,512).
+
         Environment: HF_ENDPOINT, HF_TOKEN (else $HF_HOME/token), HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE.
-        Example:
-          pytrack sync --manifest manifests/pythia-160m.json --steps log,1000-5000 --jobs 4
+
+        Examples:
+          pytrack sync --manifest manifests/pythia-160m.json --steps log,1000-5000
           pytrack sync --model EleutherAI/pythia-70m --steps 143000 --dry-run
         """)
 
