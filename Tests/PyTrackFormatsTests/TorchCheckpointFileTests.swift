@@ -34,6 +34,22 @@ final class TorchCheckpointFileTests: XCTestCase {
         }
     }
 
+    /// The same archive rewritten with zip64 records (as torch writes archives over 4 GiB);
+    /// make_fixtures.py checked that Python's zipfile and torch.load accept it.
+    func testZip64ArchiveReadsLikeTheOriginal() throws {
+        let plain = try Checkpoint.open(Fixtures.path("views.bin"))
+        let z64 = try Checkpoint.open(Fixtures.path("views_zip64.bin"))
+        XCTAssertEqual(z64.tensors.map(\.name), plain.tensors.map(\.name))
+        for t in plain.tensors {
+            XCTAssertEqual(z64.info(t.name)?.shape, t.shape)
+            XCTAssertEqual(try z64.floats(t.name), try plain.floats(t.name), t.name)
+        }
+        let a = try ZipDirectory(file: MappedFile(path: Fixtures.path("views.bin")))
+        let b = try ZipDirectory(file: MappedFile(path: Fixtures.path("views_zip64.bin")))
+        XCTAssertEqual(a.entries.map(\.name), b.entries.map(\.name))
+        XCTAssertEqual(a.entries.map(\.size), b.entries.map(\.size))
+    }
+
     func testStrictPickleAndArchiveErrors() {
         let cases: [(String, (FormatError) -> Bool)] = [
             ("malformed/pickle_os_system.bin", { if case .pickleGlobal(_, "os", "system") = $0 { return true }; return false }),
