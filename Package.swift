@@ -17,7 +17,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         // PyTrackHub: streaming SHA-256 of multi-GB downloads (BoringSSL's SHA-NI assembly on Linux).
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
     ],
@@ -28,9 +27,9 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
 
-        .target(name: "PyTrackFormats", dependencies: [
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+        // Zip (torch .bin) is read by our own small zip64-aware directory reader over the mmap:
+        // ZIPFoundation extracts entries by copying, and tensor data must be read in place.
+        .target(name: "PyTrackFormats"),
         .target(name: "PyTrackModel", dependencies: ["PyTrackFormats"]),
         .target(name: "PyTrackStats", dependencies: ["CLapack"]),
         .target(name: "PyTrackStore", dependencies: [
