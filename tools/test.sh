@@ -1,7 +1,44 @@
 #!/usr/bin/env bash
-# The whole test suite: unit and integration tests (swift test), then the demo end to end,
-# then the checks on what the demo produced (database rows, report pages in headless Chromium).
-set -euo pipefail
+# The whole test suite:
+#   1. unit and integration tests (swift test: formats, stats vs numpy/scipy, store, hub against a
+#      local test hub with faults, compute vs the numpy/scipy reference, report, CLI);
+#   2. the demo end to end (release build), exactly as README's demo command runs it;
+#   3. independent checks of what the demo produced (checkpoint files, database rows for every
+#      checkpoint of both runs, report pages and SVGs) and the report in headless Chromium.
+# Prints one closing line 'pytrack: N passed, M failed'.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product pytrack
-swift test --parallel --num-workers 2
+mkdir -p artifacts
+failed=0
+passed=0
+
+step() { echo; echo "==> $*"; }
+
+step "release build"
+swift build -c release --product pytrack || { echo "pytrack: 0 passed, 1 failed"; exit 1; }
+
+step "swift test"
+swift test 2>&1 | tee artifacts/swift-test.log
+swift_rc=${PIPESTATUS[0]}
+summary=$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" artifacts/swift-test.log | tail -n 1)
+n=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+f=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
+if [ -z "$summary" ]; then n=0; f=1; fi
+if [ "$swift_rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+passed=$((passed + n - f)); failed=$((failed + f))
+
+check() {
+  local name=$1; shift
+  step "$name"
+  if "$@"; then passed=$((passed + 1)); else echo "FAILED: $name"; failed=$((failed + 1)); fi
+}
+
+check "demo suite files" python3 tools/demo-suite/check_demo_checkpoints.py
+rm -rf Reports/demo db/demo.sqlite db/demo.sqlite-wal db/demo.sqlite-shm
+check "pytrack demo (release)" bash -c 'start=$(date +%s); .build/release/pytrack demo && echo "demo took $(( $(date +%s) - start )) s"'
+check "demo outputs (database rows, report files)" python3 tools/demo-suite/check_demo_outputs.py
+check "demo report in headless Chromium" python3 tools/report/check_report.py --reports Reports/demo --artifacts artifacts/screenshots
+
+echo
+echo "pytrack: $passed passed, $failed failed"
+[ "$failed" = 0 ]
