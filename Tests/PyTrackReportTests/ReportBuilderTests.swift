@@ -120,6 +120,15 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertTrue(heat.contains("missing cell"))
     }
 
+    func testOutlierDimensionsAreMarked() throws {
+        let root = try report().appendingPathComponent("pythia-synthetic")
+        // The synthetic gains carry one outlier dimension (32 / 3 = 10) in every layer from step 1 on.
+        let atStep = try String(contentsOf: root.appendingPathComponent("ln1_gain-outliers/step-512.svg"), encoding: .utf8)
+        XCTAssertTrue(atStep.contains("most shared: dim 10 (4 layers)"), "persistent dimension named")
+        let atZero = try String(contentsOf: root.appendingPathComponent("ln1_gain-outliers/step-0.svg"), encoding: .utf8)
+        XCTAssertTrue(atZero.contains("0 outlier marks"))
+    }
+
     func testSliderPageLists_StepsAndLoadsLastStep() throws {
         let page = try String(contentsOf: report().appendingPathComponent("pythia-synthetic/index.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("var steps=[0,1,2,4,512,1000,2000];"))

@@ -158,7 +158,9 @@ struct SyntheticStore {
         var v: [Double] = []
         for _ in 0..<dModel { v.append(gain ? 0.45 + 0.5 * (1 - t) + 0.05 * rng.normal() : 0.02 * rng.normal()) }
         // Persistent outlier dimensions (left-tailed for gains), present once training starts.
-        if step > 0 { for d in [3, dModel / 3, dModel - 5] where d >= 0 && d < dModel { v[d] = gain ? -2.5 - Double(layer ?? 0) * 0.1 : 0.6 } }
+        // (One dimension in small models: with few elements, several outliers would not reach |z| > 5.)
+        let dims = dModel >= 256 ? [3, dModel / 3, dModel - 5] : [dModel / 3]
+        if step > 0 { for d in dims where d >= 0 && d < dModel { v[d] = gain ? -2.5 - Double(layer ?? 0) * 0.1 : 0.6 } }
         let mean = v.reduce(0, +) / Double(v.count)
         let sd = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)).squareRoot()
         let outliers = v.indices.filter { sd > 0 && abs((v[$0] - mean) / sd) > 5 }.map { Int32($0) }

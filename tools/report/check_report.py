@@ -50,13 +50,17 @@ def check_page(driver, page, label, shots, failures):
     url = page.resolve().as_uri()
     driver.get_log("browser")
     driver.get_log("performance")
+    started = time.time()
     driver.get(url)
     state = wait_images(driver)
+    print(f"{page}: {len(state)} images loaded in {time.time() - started:.2f} s")
     for src, complete, width in state:
         if not complete or width == 0:
             failures.append(f"{page}: image {src} did not load")
     slider = driver.find_elements("id", "step")
-    if slider:
+    if slider and slider[0].get_attribute("max") == "0":
+        driver.save_screenshot(str(shots / f"{label}-single-step.png"))
+    elif slider:
         label_before = driver.find_element("id", "steplabel").text
         stepped_before = driver.execute_script(
             "return Array.from(document.querySelectorAll('img[data-stepped]')).map(i => i.getAttribute('src'));")

@@ -205,6 +205,7 @@ public struct PairReport {
                           subtitle: "thin dotted lines: fitted exponential growth per layer, r = slope of ln‖W‖_F on layer; axes fixed across steps",
                           xLabel: "layer index", yLabel: "Frobenius norm ‖W‖_F (log scale)", xKind: .linear, yKind: .log)
             f.xDomain = (-0.3, Double(layers - 1) + 0.3)
+            f.xTicks = SVGChart.integerTicks(layers, length: f.plotWidth * Double(layers) / (Double(layers) - 0.4), horizontal: true)
             f.yDomain = yDomain
             f.legend = legend
             let panels = models.map { m -> LineChart.Panel in

@@ -124,8 +124,9 @@ public struct AxisScale: Equatable, Sendable {
             let decades = max(1, d1 - d0)
             var out: [Tick] = []
             if kind == .logPlusOne && domain.lo < 1 { out.append(Tick(value: 0, label: "0")) }
-            let every = max(1, Int((Double(decades) / Double(target)).rounded(.up)))
-            let mantissas: [Double] = decades <= 1 && target >= 6 ? [1, 2, 5] : (decades <= 2 && target >= 8 ? [1, 3] : [1])
+            // Densest set that fits the target count: 1-2-5 per decade, then 1-3, then every k-th decade.
+            let mantissas: [Double] = decades * 3 <= target ? [1, 2, 5] : (decades * 2 <= target ? [1, 3] : [1])
+            let every = mantissas.count > 1 ? 1 : max(1, Int((Double(decades) / Double(target)).rounded(.up)))
             var d = d0
             while d <= d1 {
                 if (d - d0) % every == 0 {

@@ -123,8 +123,9 @@ public struct SVGChart {
             panel.draw(&doc, area)
             doc.endGroup()
             doc.rect(x: left, y: top, width: plotWidth, height: plotHeight, fill: "none", stroke: "#444")
-            for (i, note) in panel.notes.enumerated() {
-                doc.text(note, x: left + 6, y: top + 14 + Double(i) * 14, size: 10.5, fill: "#555", italic: true)
+            let lines = panel.notes.flatMap { Self.wrap($0, width: plotWidth - 12, fontSize: 10.5) }
+            for (i, note) in lines.enumerated() {
+                doc.text(note, x: left + 6, y: top + 14 + Double(i) * 13, size: 10.5, fill: "#555", italic: true)
             }
         }
         if let colorBar {
@@ -142,6 +143,33 @@ public struct SVGChart {
         }
         if let footer { doc.text(footer, x: 12, y: height - 7, size: 10, fill: "#666") }
         return doc.render(title: title)
+    }
+
+    /// Splits text at spaces into lines no wider than `width` (estimated).
+    static func wrap(_ text: String, width: Double, fontSize: Double) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if AxisScale.textWidth(candidate, fontSize: fontSize) > width && !current.isEmpty {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// Integer ticks 0..<count, thinned so labels never overlap (layer axes).
+    public static func integerTicks(_ count: Int, length: Double, horizontal: Bool) -> [AxisScale.Tick] {
+        guard count > 0 else { return [] }
+        let per = length / Double(max(count, 1))
+        let need = horizontal ? AxisScale.textWidth(String(count), fontSize: tickFont) + 8 : tickFont + 4
+        let raw = Int((need / per).rounded(.up))
+        let every = [1, 2, 5, 10, 20, 50, 100].first { $0 >= raw } ?? raw
+        return stride(from: 0, to: count, by: max(every, 1)).map { AxisScale.Tick(value: Double($0), label: String($0)) }
     }
 
     private func drawAxes(_ doc: inout SVGDocument, _ area: PlotArea) {
