@@ -125,14 +125,16 @@ public struct AxisScale: Equatable, Sendable {
             var out: [Tick] = []
             if kind == .logPlusOne && domain.lo < 1 { out.append(Tick(value: 0, label: "0")) }
             // Densest set that fits the target count: 1-2-5 per decade, then 1-3, then every k-th decade.
-            let mantissas: [Double] = decades * 3 <= target ? [1, 2, 5] : (decades * 2 <= target ? [1, 3] : [1])
+            let span = max(Foundation.log10(hi / max(lo, 1e-300)), 0.1)
+            let mantissas: [Double] = span * 6 <= Double(target) ? [1, 1.5, 2, 3, 5, 7]
+                : (span * 3 <= Double(target) ? [1, 2, 5] : (span * 2 <= Double(target) ? [1, 3] : [1]))
             let every = mantissas.count > 1 ? 1 : max(1, Int((Double(decades) / Double(target)).rounded(.up)))
             var d = d0
             while d <= d1 {
                 if (d - d0) % every == 0 {
                     for m in mantissas {
                         let v = m * Foundation.pow(10, Double(d))
-                        if v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) { out.append(Tick(value: v, label: Self.label(v, step: v))) }
+                        if v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) { out.append(Tick(value: v, label: Self.label(v, step: v / 10))) }
                     }
                 }
                 d += 1

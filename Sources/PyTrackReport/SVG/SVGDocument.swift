@@ -16,10 +16,11 @@ public struct SVGDocument {
 
     /// Pixel coordinates with at most one decimal, trailing zeros removed.
     public static func num(_ v: Double) -> String {
-        guard v.isFinite else { return "0" }
-        let r = (v * 10).rounded() / 10
-        if r == r.rounded() { return String(Int(r)) }
-        return String(format: "%.1f", r)
+        guard v.isFinite, abs(v) < 1e15 else { return "0" }
+        let tenths = Int((v * 10).rounded())
+        let whole = tenths / 10, frac = abs(tenths % 10)
+        if frac == 0 { return String(whole) }
+        return (tenths < 0 && whole == 0 ? "-0" : String(whole)) + "." + String(frac)
     }
 
     /// A fresh id for clip paths and gradients, unique within this document.

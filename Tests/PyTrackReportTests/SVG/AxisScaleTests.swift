@@ -63,3 +63,24 @@ final class AxisScaleTests: XCTestCase {
         XCTAssertEqual(AxisScale.label(-0.5, step: 0.5), "-0.5")
     }
 }
+
+final class SVGDocumentTests: XCTestCase {
+    func testNumberFormatting() {
+        XCTAssertEqual(SVGDocument.num(12), "12")
+        XCTAssertEqual(SVGDocument.num(12.34), "12.3")
+        XCTAssertEqual(SVGDocument.num(-0.26), "-0.3")
+        XCTAssertEqual(SVGDocument.num(-3.05), "-3.1")
+        XCTAssertEqual(SVGDocument.num(-0.04), "0")
+        XCTAssertEqual(SVGDocument.num(.nan), "0")
+        for v in stride(from: -50.0, through: 50.0, by: 0.37) {
+            XCTAssertEqual(Double(SVGDocument.num(v))!, (v * 10).rounded() / 10, accuracy: 1e-9)
+        }
+    }
+
+    func testLogTicksOnNarrowRanges() {
+        let s = AxisScale(kind: .log, domain: (0.55, 2.6), range: (240, 0))
+        let labels = s.ticks(horizontal: false).map(\.label)
+        XCTAssertGreaterThanOrEqual(labels.count, 3, "\(labels)")
+        XCTAssertTrue(labels.contains("1.5"), "\(labels)")
+    }
+}
