@@ -124,6 +124,11 @@ public struct SVGChart {
             doc.endGroup()
             doc.rect(x: left, y: top, width: plotWidth, height: plotHeight, fill: "none", stroke: "#444")
             let lines = panel.notes.flatMap { Self.wrap($0, width: plotWidth - 12, fontSize: 10.5) }
+            if let widest = lines.map({ AxisScale.textWidth($0, fontSize: 10.5) }).max() {
+                // A translucent backing so notes stay legible over lines.
+                doc.rect(x: left + 3, y: top + 3, width: min(widest + 8, plotWidth - 6), height: Double(lines.count) * 13 + 4,
+                         fill: "#ffffff", opacity: 0.8)
+            }
             for (i, note) in lines.enumerated() {
                 doc.text(note, x: left + 6, y: top + 14 + Double(i) * 13, size: 10.5, fill: "#555", italic: true)
             }
