@@ -51,6 +51,7 @@ public struct ReportPage {
     body{font-family:"DejaVu Sans","Liberation Sans",Helvetica,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
     header{padding:14px 24px 10px;background:#fff;border-bottom:1px solid #ddd}
     h1{font-size:22px;margin:0 0 6px}h2{font-size:18px;margin:28px 0 6px}
+    section{scroll-margin-top:52px}
     .meta{font-size:13px;color:#444;margin:2px 0}
     .demo{background:#fff4d6;border:1px solid #e0a800;padding:8px 12px;margin:8px 0 0;font-size:14px}
     nav{font-size:13px;margin-top:8px}nav a{margin-right:12px}
