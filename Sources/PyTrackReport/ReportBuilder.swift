@@ -1,0 +1,119 @@
+import Foundation
+import PyTrackStore
+
+/// Builds the whole report from the database: `index.html` linking every pair, and per pair
+/// `<pair>/index.html` with its SVG files. Entry point of `pytrack report`.
+public struct ReportBuilder {
+    public struct Options {
+        public var outputDirectory: URL
+        /// Only pairs containing one of these models (nil: all models with computed data).
+        public var models: [String]?
+        /// Layer of the matrices in the spectrum figures (nil: the middle layer).
+        public var matrixLayer: Int?
+        public var now: Date
+
+        public init(outputDirectory: URL, models: [String]? = nil, matrixLayer: Int? = nil, now: Date = Date()) {
+            self.outputDirectory = outputDirectory
+            self.models = models
+            self.matrixLayer = matrixLayer
+            self.now = now
+        }
+    }
+
+    /// What was written for one pair.
+    public struct PageSummary: Sendable {
+        public var folder: String
+        public var files: Int
+        /// Bytes of every file of the pair.
+        public var totalBytes: Int
+        /// Bytes a browser loads on opening the page (HTML, static figures, one step of each stepped figure).
+        public var openBytes: Int
+    }
+
+    public struct Summary: Sendable {
+        public var pages: [PageSummary]
+        public var indexPath: String
+    }
+
+    public let database: PyTrackDatabase
+    public let options: Options
+
+    public init(database: PyTrackDatabase, options: Options) {
+        self.database = database
+        self.options = options
+    }
+
+    /// Writes the report; throws `ReportError.noComputedData` when nothing is computed.
+    public func build() throws -> Summary {
+        let models = try database.models()
+        var computed: [String: [Int]] = [:]
+        for m in models {
+            let steps = try database.computedSteps(model: m.name)
+            if !steps.isEmpty { computed[m.name] = steps }
+        }
+        guard !computed.isEmpty else { throw ReportError.noComputedData(database: database.path) }
+        var pairs = ModelPair.pairs(of: Array(computed.keys))
+        if let wanted = options.models {
+            for w in wanted where computed[w] == nil { throw ReportError.unknownModel(database: database.path, model: w) }
+            pairs = pairs.filter { !Set($0.members).isDisjoint(with: wanted) }
+        }
+        let isDemo = Dictionary(uniqueKeysWithValues: models.map { ($0.name, $0.isDemo) })
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        let builtAt = formatter.string(from: options.now)
+        let root = options.outputDirectory
+        do {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError.cannotWrite(path: root.path, reason: error.localizedDescription)
+        }
+        var summaries: [PageSummary] = []
+        var entries: [ReportIndex.Entry] = []
+        for pair in pairs {
+            var report = try PairReport(database: database, pair: pair, modelInfo: isDemo, outputRoot: root,
+                                        layer: options.matrixLayer, builtAt: builtAt)
+            let demo = pair.members.filter { isDemo[$0] ?? false }
+            var header = ["Database: \(database.path)", "Built: \(builtAt) by pytrack report"]
+            for m in report.models {
+                let missing = report.steps.filter { !m.steps.contains($0) }
+                header.append("\(m.name): \(Self.describeSteps(m.steps))" + (missing.isEmpty ? "" : "; not computed: \(Self.describeSteps(missing))"))
+            }
+            header.append("Spectra and LayerNorm figures: layer \(report.layer) of \(report.models.map(\.layers).max() ?? 0); all step-by-step figures share fixed axes.")
+            let page = try report.build(
+                header: header,
+                demoNote: demo.isEmpty ? nil : "\(demo.joined(separator: ", ")) \(demo.count == 1 ? "is" : "are") flagged is_demo in the database: synthetic or demo-suite weights, not the published Pythia checkpoints.")
+            entries.append(ReportIndex.Entry(pair: pair, steps: report.steps, isDemo: !demo.isEmpty))
+            summaries.append(Self.summarise(report, page: page))
+        }
+        let index = ReportIndex(header: ["Database: \(database.path)", "Built: \(builtAt) by pytrack report"], entries: entries)
+        let indexURL = root.appendingPathComponent("index.html")
+        do {
+            try Data(index.html().utf8).write(to: indexURL)
+        } catch {
+            throw ReportError.cannotWrite(path: indexURL.path, reason: error.localizedDescription)
+        }
+        return Summary(pages: summaries, indexPath: indexURL.path)
+    }
+
+    static func summarise(_ report: PairReport, page: ReportPage) -> PageSummary {
+        let total = report.written.reduce(0) { $0 + $1.bytes }
+        let last = report.steps.last.map { "step-\($0).svg" }
+        var open = 0
+        for (path, bytes) in report.written {
+            let parts = path.split(separator: "/")
+            if parts.count == 2, parts[1].hasPrefix("step-") {
+                if let last, parts[1] == last { open += bytes }
+            } else {
+                open += bytes
+            }
+        }
+        return PageSummary(folder: report.pair.folder, files: report.written.count, totalBytes: total, openBytes: open)
+    }
+
+    /// "154 steps (0–143000)" or "3 steps: 0, 1, 512".
+    static func describeSteps(_ steps: [Int]) -> String {
+        guard let first = steps.first, let last = steps.last else { return "no steps" }
+        if steps.count <= 8 { return "\(steps.count) step\(steps.count == 1 ? "" : "s"): " + steps.map(String.init).joined(separator: ", ") }
+        return "\(steps.count) steps (\(first)–\(last))"
+    }
+}
