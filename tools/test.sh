@@ -37,7 +37,7 @@ check "demo suite files" python3 tools/demo-suite/check_demo_checkpoints.py
 rm -rf Reports/demo db/demo.sqlite db/demo.sqlite-wal db/demo.sqlite-shm
 check "pytrack demo (release)" bash -c 'start=$(date +%s); .build/release/pytrack demo && echo "demo took $(( $(date +%s) - start )) s"'
 check "demo outputs (database rows, report files)" python3 tools/demo-suite/check_demo_outputs.py
-check "demo report in headless Chromium" python3 tools/report/check_report.py --reports Reports/demo --artifacts artifacts/screenshots
+check "demo report in headless Chromium" python3 tools/report/check_report.py Reports/demo artifacts/demo-screenshots
 
 echo
 echo "pytrack: $passed passed, $failed failed"
