@@ -1,5 +1,6 @@
 import Foundation
 import PyTrackReport
+import PyTrackStats
 import PyTrackStore
 
 /// Fills a database through the public store API with synthetic rows shaped like a Pythia pair
@@ -41,12 +42,12 @@ struct SyntheticStore {
 
     /// n quantiles of the MP singular-value law for a rows x cols matrix with element std sigma, descending.
     static func mpQuantiles(rows: Int, cols: Int, sigma: Double, n: Int) -> [Double] {
-        let curve = MarchenkoPasturCurve(rows: rows, cols: cols, sigma: sigma)
+        let curve = MarchenkoPastur(rows: rows, cols: cols, sigma: sigma)
         let grid = 2000
         let a = curve.lowerEdge, b = curve.upperEdge
         let h = (b - a) / Double(grid)
         var cdf = [Double](repeating: 0, count: grid + 1)
-        for i in 1...grid { cdf[i] = cdf[i - 1] + curve.density(a + (Double(i) - 0.5) * h) * h }
+        for i in 1...grid { cdf[i] = cdf[i - 1] + curve.density(singularValue: a + (Double(i) - 0.5) * h) * h }
         let total = cdf[grid] > 0 ? cdf[grid] : 1
         var out: [Double] = []
         var j = 0

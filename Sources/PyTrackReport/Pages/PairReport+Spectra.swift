@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackStats
 import PyTrackStore
 
 extension PairReport {
@@ -24,9 +25,9 @@ extension PairReport {
         return out
     }
 
-    func mpCurve(_ m: ModelSeries, _ key: MatrixKey, step: Int) -> MarchenkoPasturCurve? {
+    func mpCurve(_ m: ModelSeries, _ key: MatrixKey, step: Int) -> MarchenkoPastur? {
         guard let shape = m.shapes[key], let std = m.value("std", key, step: step), std > 0 else { return nil }
-        return MarchenkoPasturCurve(rows: shape.rows, cols: shape.cols, sigma: std)
+        return MarchenkoPastur(rows: shape.rows, cols: shape.cols, sigma: std)
     }
 
     static let svBar = "#0072B2"
@@ -95,7 +96,7 @@ extension PairReport {
                         let a = max(lo, curve.lowerEdge), b = min(hi, curve.upperEdge)
                         let pts = (0...n).map { i -> (x: Double, y: Double?) in
                             let x = a + (b - a) * Double(i) / Double(n)
-                            return (x, curve.density(x) * Double(curve.count) * binWidth)
+                            return (x, curve.density(singularValue: x) * Double(curve.n) * binWidth)
                         }
                         curves.append(LineSeries(name: "MP", color: Self.mpColor, width: 1.6, points: pts))
                         refs.append(ReferenceLine(.vertical, at: curve.upperEdge, color: Self.mpColor, dash: "5 3", label: "MP edge"))

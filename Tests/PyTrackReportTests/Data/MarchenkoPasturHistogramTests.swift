@@ -1,12 +1,13 @@
+import PyTrackStats
 import XCTest
 @testable import PyTrackReport
 
-final class MarchenkoPasturCurveTests: XCTestCase {
+final class MarchenkoPasturHistogramTests: XCTestCase {
     /// The density integrates to one, the second moment is E[s^2] = max(m,n) sigma^2 (the MP mean of
     /// lambda = s^2 / M is sigma^2), and the support is sigma (sqrt M +- sqrt N), for tall, wide and square.
     func testDensityMomentsAndEdges() {
         for (m, n, sigma) in [(2304, 768, 0.02), (768, 3072, 0.5), (512, 512, 1.0), (50304, 768, 0.01)] {
-            let c = MarchenkoPasturCurve(rows: m, cols: n, sigma: sigma)
+            let c = MarchenkoPastur(rows: m, cols: n, sigma: sigma)
             let big = Double(max(m, n)), small = Double(min(m, n))
             XCTAssertEqual(c.upperEdge, sigma * (big.squareRoot() + small.squareRoot()), accuracy: 1e-12)
             XCTAssertEqual(c.lowerEdge, sigma * (big.squareRoot() - small.squareRoot()), accuracy: 1e-12)
@@ -15,13 +16,13 @@ final class MarchenkoPasturCurveTests: XCTestCase {
             var mass = 0.0, second = 0.0
             for i in 0..<k {
                 let s = c.lowerEdge + (Double(i) + 0.5) * h
-                mass += c.density(s) * h
-                second += c.density(s) * s * s * h
+                mass += c.density(singularValue: s) * h
+                second += c.density(singularValue: s) * s * s * h
             }
             XCTAssertEqual(mass, 1, accuracy: 2e-3, "\(m)x\(n)")
             XCTAssertEqual(second / (big * sigma * sigma), 1, accuracy: 3e-3, "\(m)x\(n)")
-            XCTAssertEqual(c.density(c.upperEdge * 1.01), 0)
-            XCTAssertEqual(c.density(c.lowerEdge * 0.99), 0)
+            XCTAssertEqual(c.density(singularValue: c.upperEdge * 1.01), 0)
+            XCTAssertEqual(c.density(singularValue: c.lowerEdge * 0.99), 0)
             let counts = c.expectedCounts(lo: 0, hi: c.upperEdge * 1.1, bins: 50, subdivisions: 200)
             XCTAssertEqual(counts.reduce(0, +), Double(min(m, n)), accuracy: Double(min(m, n)) * 3e-3)
         }
@@ -37,12 +38,12 @@ final class MarchenkoPasturCurveTests: XCTestCase {
         let rows = try XCTUnwrap(object?["rows"] as? Int), cols = try XCTUnwrap(object?["cols"] as? Int)
         let sigma = try XCTUnwrap(object?["sigma"] as? Double)
         let sv = try XCTUnwrap(object?["singular_values"] as? [Double]).sorted()
-        let c = MarchenkoPasturCurve(rows: rows, cols: cols, sigma: sigma)
+        let c = MarchenkoPastur(rows: rows, cols: cols, sigma: sigma)
         // CDF of the curve at each empirical value, by fine integration.
         let k = 100_000
         let h = (c.upperEdge - c.lowerEdge) / Double(k)
         var cdf = [Double](repeating: 0, count: k + 1)
-        for i in 1...k { cdf[i] = cdf[i - 1] + c.density(c.lowerEdge + (Double(i) - 0.5) * h) * h }
+        for i in 1...k { cdf[i] = cdf[i - 1] + c.density(singularValue: c.lowerEdge + (Double(i) - 0.5) * h) * h }
         var ks = 0.0
         for (i, s) in sv.enumerated() {
             let j = min(k, max(0, Int((s - c.lowerEdge) / h)))
