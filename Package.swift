@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // PyTrackHub: streaming SHA-256 of multi-GB downloads (BoringSSL's SHA-NI assembly on Linux).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev liblapacke-dev libcurl4-openssl-dev).
@@ -37,6 +39,7 @@ let package = Package(
         .target(name: "PyTrackHub", dependencies: [
             "CCurl", "PyTrackModel", "PyTrackStore",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PyTrackCompute", dependencies: [
             "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",

@@ -1,0 +1,171 @@
+import Foundation
+
+/// The huggingface_hub cache layout, shared with Python's huggingface_hub and transformers:
+/// `<root>/models--ORG--NAME/{blobs/<etag>, snapshots/<commit>/<path> -> ../../blobs/<etag>, refs/<rev>}`,
+/// downloads in progress as `blobs/<etag>.incomplete`. Every name that comes from the hub is validated
+/// so that no path can leave the cache folder.
+public struct HubCache: Sendable {
+    /// The cache folder (HF_HUB_CACHE).
+    public let root: URL
+
+    public init(root: URL) { self.root = root.standardizedFileURL }
+
+    /// `models--ORG--NAME`.
+    public func repositoryFolder(_ repo: String) throws -> URL {
+        let parts = repo.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 else { throw HubError.unsafeName(repo, reason: "repository must be ORG/NAME") }
+        for p in parts { try HubCache.checkComponent(p, what: "repository") }
+        return root.appendingPathComponent("models--\(parts[0])--\(parts[1])", isDirectory: true)
+    }
+
+    /// `blobs/<etag>`.
+    public func blob(repo: String, etag: String) throws -> URL {
+        try HubCache.checkEtag(etag)
+        return try repositoryFolder(repo).appendingPathComponent("blobs", isDirectory: true).appendingPathComponent(etag)
+    }
+
+    /// `blobs/<etag>.incomplete`, where a download in progress lives (and resumes from).
+    public func incomplete(repo: String, etag: String) throws -> URL {
+        try HubCache.checkEtag(etag)
+        return try repositoryFolder(repo).appendingPathComponent("blobs", isDirectory: true).appendingPathComponent(etag + ".incomplete")
+    }
+
+    /// `snapshots/<commit>/<path>`.
+    public func snapshotFile(repo: String, commit: String, path: String) throws -> URL {
+        try HubCache.checkCommit(commit)
+        var url = try repositoryFolder(repo).appendingPathComponent("snapshots", isDirectory: true).appendingPathComponent(commit, isDirectory: true)
+        for c in try HubCache.pathComponents(path) { url.appendPathComponent(c) }
+        return url
+    }
+
+    /// The commit `refs/<revision>` points at, if recorded.
+    public func ref(repo: String, revision: String) throws -> String? {
+        let url = try refFile(repo: repo, revision: revision)
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+              HubCache.isCommit(text) else { return nil }
+        return text
+    }
+
+    /// Records `refs/<revision>` = commit (atomically).
+    public func setRef(repo: String, revision: String, commit: String) throws {
+        try HubCache.checkCommit(commit)
+        let url = try refFile(repo: repo, revision: revision)
+        try makeFolder(url.deletingLastPathComponent())
+        do { try Data(commit.utf8).write(to: url, options: .atomic) } catch {
+            throw HubError.cache(path: url.path, reason: "cannot write ref: \(error.localizedDescription)")
+        }
+    }
+
+    /// True when `snapshots/<commit>/<path>` resolves to a file of `size` bytes (a file fetched by us or by
+    /// Python's huggingface_hub).
+    public func hasSnapshotFile(repo: String, commit: String, path: String, size: Int64) -> Bool {
+        guard let url = try? snapshotFile(repo: repo, commit: commit, path: path),
+              let attrs = try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path),
+              let n = (attrs[.size] as? NSNumber)?.int64Value else { return false }
+        return n == size
+    }
+
+    /// True when `blobs/<etag>` exists with `size` bytes.
+    public func hasBlob(repo: String, etag: String, size: Int64) -> Bool {
+        guard let url = try? blob(repo: repo, etag: etag),
+              let attrs = try? FileManager.default.attributesOfItem(atPath: url.path),
+              let n = (attrs[.size] as? NSNumber)?.int64Value else { return false }
+        return n == size
+    }
+
+    /// Moves a verified `blobs/<etag>.incomplete` to `blobs/<etag>` (atomic rename).
+    public func commitIncomplete(repo: String, etag: String) throws {
+        let from = try incomplete(repo: repo, etag: etag), to = try blob(repo: repo, etag: etag)
+        guard rename(from.path, to.path) == 0 else {
+            throw HubError.cache(path: to.path, reason: "cannot rename the finished download: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Points `snapshots/<commit>/<path>` at `blobs/<etag>` with a relative symlink (replacing any
+    /// previous entry), like huggingface_hub.
+    public func linkSnapshot(repo: String, commit: String, path: String, etag: String) throws {
+        let link = try snapshotFile(repo: repo, commit: commit, path: path)
+        _ = try blob(repo: repo, etag: etag)  // validates the etag
+        try makeFolder(link.deletingLastPathComponent())
+        let depth = try HubCache.pathComponents(path).count  // folders below snapshots/<commit>/
+        let target = String(repeating: "../", count: depth + 1) + "blobs/" + etag
+        let tmp = link.path + ".pytrack-link"
+        unlink(tmp)
+        guard symlink(target, tmp) == 0 else {
+            throw HubError.cache(path: link.path, reason: "cannot create symlink: \(String(cString: strerror(errno)))")
+        }
+        guard rename(tmp, link.path) == 0 else {
+            unlink(tmp)
+            throw HubError.cache(path: link.path, reason: "cannot place symlink: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Creates `blobs/` for a repository (before a download).
+    public func prepare(repo: String) throws {
+        try makeFolder(try repositoryFolder(repo).appendingPathComponent("blobs", isDirectory: true))
+    }
+
+    private func refFile(repo: String, revision: String) throws -> URL {
+        var url = try repositoryFolder(repo).appendingPathComponent("refs", isDirectory: true)
+        for c in try HubCache.pathComponents(revision) { url.appendPathComponent(c) }
+        return url
+    }
+
+    private func makeFolder(_ url: URL) throws {
+        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            throw HubError.cache(path: url.path, reason: "cannot create folder: \(error.localizedDescription)")
+        }
+    }
+
+    // MARK: - Validation of untrusted names
+
+    /// Splits a relative hub path into safe components; rejects absolute paths, `.`/`..`, empty
+    /// components, backslashes, control characters and overlong names.
+    public static func pathComponents(_ path: String) throws -> [String] {
+        guard !path.isEmpty, path.utf8.count <= 1024 else { throw HubError.unsafeName(path, reason: "empty or too long") }
+        guard !path.hasPrefix("/") else { throw HubError.unsafeName(path, reason: "absolute path") }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for p in parts { try checkComponent(p, what: "path") }
+        return parts
+    }
+
+    static func checkComponent(_ c: String, what: String) throws {
+        guard !c.isEmpty else { throw HubError.unsafeName(c, reason: "empty \(what) component") }
+        guard c != ".", c != ".." else { throw HubError.unsafeName(c, reason: "'\(c)' in a \(what)") }
+        guard c.utf8.count <= 255 else { throw HubError.unsafeName(c, reason: "component too long") }
+        guard !c.unicodeScalars.contains(where: { $0 == "\\" || $0.value < 0x20 || $0.value == 0x7f }) else {
+            throw HubError.unsafeName(c, reason: "backslash or control character in a \(what)")
+        }
+    }
+
+    static func checkEtag(_ etag: String) throws {
+        guard !etag.isEmpty, etag.count <= 128, etag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw HubError.unsafeName(etag, reason: "etag must be alphanumeric")
+        }
+    }
+
+    static func checkCommit(_ commit: String) throws {
+        guard isCommit(commit) else { throw HubError.unsafeName(commit, reason: "commit must be 40 hex digits") }
+    }
+
+    /// True for a 40-hex-digit commit id.
+    public static func isCommit(_ s: String) -> Bool {
+        s.utf8.count == 40 && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) }
+    }
+
+    /// An ETag header value without `W/` and quotes.
+    public static func normalizeEtag(_ value: String) -> String {
+        var s = value.trimmingCharacters(in: .whitespaces)
+        if s.hasPrefix("W/") { s.removeFirst(2) }
+        return s.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+
+    /// Lowercase hex of a digest.
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        for b in digest { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
