@@ -1,0 +1,143 @@
+import Foundation
+
+/// How a checkpoint is stored on disk.
+public enum CheckpointFormat: String, Sendable, Codable {
+    case safetensors
+    case safetensorsSharded = "safetensors-sharded"
+    case pytorch
+    case pytorchSharded = "pytorch-sharded"
+}
+
+/// A checkpoint opened from a file or a directory, read by memory map. Immutable and safe to read
+/// from several threads at once.
+///
+/// Directories are searched in this order: `model.safetensors`, `model.safetensors.index.json`,
+/// `pytorch_model.bin`, `pytorch_model.bin.index.json`.
+///
+///     let ckpt = try Checkpoint.open("snapshots/abc123")
+///     let w = try ckpt.floats("gpt_neox.layers.0.attention.dense.weight")
+public final class Checkpoint: @unchecked Sendable {
+    /// The file or directory it was opened from.
+    public let path: String
+    public let format: CheckpointFormat
+    /// Every tensor, in file order (shard by shard).
+    public let tensors: [TensorInfo]
+    private let files: [any MappedTensorFile]
+    private let locations: [String: (file: Int, offset: Int, index: Int)]
+
+    private init(path: String, format: CheckpointFormat, files: [any MappedTensorFile], only: [String: String]? = nil) throws {
+        self.path = path
+        self.format = format
+        self.files = files
+        var tensors: [TensorInfo] = []
+        var locations: [String: (file: Int, offset: Int, index: Int)] = [:]
+        for (k, f) in files.enumerated() {
+            for t in f.tensors {
+                if let only, only[t.name] != URL(fileURLWithPath: t.sourceFile).lastPathComponent { continue }
+                guard locations[t.name] == nil else { throw FormatError.duplicateTensor(path: t.sourceFile, name: t.name) }
+                guard let off = f.dataOffset(of: t.name) else { throw FormatError.unknownTensor(path: t.sourceFile, name: t.name) }
+                locations[t.name] = (k, off, tensors.count)
+                tensors.append(t)
+            }
+        }
+        self.tensors = tensors
+        self.locations = locations
+    }
+
+    /// Opens a `.safetensors` file, a `.bin` file, an index json, or a directory holding one of them.
+    public static func open(_ path: String) throws -> Checkpoint {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw FormatError.cannotOpen(path: path, reason: "no such file or directory")
+        }
+        if isDir.boolValue {
+            let dir = URL(fileURLWithPath: path)
+            for name in ["model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json"] {
+                let p = dir.appendingPathComponent(name).path
+                if FileManager.default.fileExists(atPath: p) { return try openFile(p) }
+            }
+            throw FormatError.noCheckpoint(path: path)
+        }
+        return try openFile(path)
+    }
+
+    private static func openFile(_ path: String) throws -> Checkpoint {
+        if path.hasSuffix(".index.json") {
+            let index = try ShardIndex.read(path)
+            let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let pytorch = path.hasSuffix(".bin.index.json")
+            let files: [any MappedTensorFile] = try index.shards.map { shard in
+                let p = dir.appendingPathComponent(shard).path
+                return pytorch ? try TorchCheckpointFile.open(p) : try SafetensorsFile.open(p)
+            }
+            var only: [String: String] = [:]
+            for (t, s) in index.weightMap { only[t] = URL(fileURLWithPath: s).lastPathComponent }
+            let ckpt = try Checkpoint(path: path, format: pytorch ? .pytorchSharded : .safetensorsSharded, files: files, only: only)
+            for (t, s) in index.weightMap where ckpt.locations[t] == nil {
+                throw FormatError.unknownTensor(path: dir.appendingPathComponent(s).path, name: t)
+            }
+            return ckpt
+        }
+        // A zip, or a torch file extension, is a torch file; anything else safetensors.
+        let isZip = try MappedFile(path: path).readLE(UInt32.self, at: 0) == 0x0403_4B50
+        if isZip || [".bin", ".pt", ".pth"].contains(where: { path.hasSuffix($0) }) {
+            return try Checkpoint(path: path, format: .pytorch, files: [try TorchCheckpointFile.open(path)])
+        }
+        return try Checkpoint(path: path, format: .safetensors, files: [try SafetensorsFile.open(path)])
+    }
+
+    /// The tensor called `name`, if present.
+    public func info(_ name: String) -> TensorInfo? { locations[name].map { tensors[$0.index] } }
+
+    /// Calls `body` with the tensor's raw little-endian bytes, in place in the memory map.
+    public func withRawBytes<R>(_ name: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        guard let loc = locations[name] else { throw FormatError.unknownTensor(path: path, name: name) }
+        let t = tensors[loc.index]
+        guard let bytes = files[loc.file].file.slice(offset: loc.offset, count: t.byteCount) else {
+            throw FormatError.truncated(path: t.sourceFile, detail: "data of '\(name)' out of range")
+        }
+        return try body(bytes)
+    }
+
+    /// Converts the tensor into `buffer`, whose count must equal the tensor's element count.
+    public func readFloats(_ name: String, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        guard let t = info(name) else { throw FormatError.unknownTensor(path: path, name: name) }
+        guard t.dtype.convertsToFloat else { throw FormatError.unsupportedConversion(path: t.sourceFile, tensor: name, dtype: t.dtype) }
+        guard buffer.count == t.elementCount else {
+            throw FormatError.bufferSize(path: t.sourceFile, tensor: name, expected: t.elementCount, actual: buffer.count)
+        }
+        try withRawBytes(name) { _ = DTypeConversion.convert($0, dtype: t.dtype, into: buffer) }
+    }
+
+    /// The tensor as a new `[Float]` (row-major).
+    public func floats(_ name: String) throws -> [Float] {
+        guard let t = info(name) else { throw FormatError.unknownTensor(path: path, name: name) }
+        var error: Error?
+        let out = [Float](unsafeUninitializedCapacity: t.elementCount) { buf, count in
+            do { try readFloats(name, into: buf) } catch let e {
+                error = e
+                buf.initialize(repeating: 0)
+            }
+            count = t.elementCount
+        }
+        if let error { throw error }
+        return out
+    }
+
+    /// Calls `body` with the tensor as Floats: in place for aligned F32 data, otherwise converted
+    /// into a temporary buffer that lives for the call.
+    public func withFloats<R>(_ name: String, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
+        guard let t = info(name) else { throw FormatError.unknownTensor(path: path, name: name) }
+        if t.dtype == .f32 {
+            let direct: UnsafeBufferPointer<Float>? = try withRawBytes(name) { raw in
+                guard let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
+                return UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: t.elementCount)
+            }
+            if let direct { return try withExtendedLifetime(self) { try body(direct) } }
+        }
+        let buf = UnsafeMutableBufferPointer<Float>.allocate(capacity: t.elementCount)
+        defer { buf.deallocate() }
+        try readFloats(name, into: buf)
+        return try body(UnsafeBufferPointer(buf))
+    }
+}
