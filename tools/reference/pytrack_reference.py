@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""numpy/scipy reference for pytrack's per-matrix statistics (DESIGN.md, "Statistics per matrix and step").
+
+Importable: ``matrix_metrics(w)`` and ``vector_metrics(v)`` return dicts keyed by the Contracts metric
+names. CLI: ``pytrack_reference.py model.safetensors [--heads H] [--no-samples]`` walks every GPT-NeoX
+matrix of a checkpoint (fused QKV and its per-head [heads, 3, head_dim] Q/K/V split, attn_out, mlp_in,
+mlp_out, embed_in, embed_out, LayerNorm vectors) and prints JSON plus the total time on stderr.
+This is the straightforward vectorised numpy/scipy implementation a researcher would write; it is also
+the benchmark baseline for `pytrack compute`.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import time
+
+import numpy as np
+from scipy import integrate, stats
+
+QUANTILES = [0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999]
+QUANTILE_NAMES = ["quantile_" + ("%g" % q) for q in QUANTILES]
+
+
+def ks_sorted(x_sorted, cdf_values):
+    """Two-sided one-sample KS distance (as scipy.stats.kstest) from sorted data and its CDF values."""
+    n = len(x_sorted)
+    i = np.arange(1, n + 1)
+    return float(max((i / n - cdf_values).max(), (cdf_values - (i - 1) / n).max()))
+
+
+def mp_eigen_density(x, q):
+    a, b = (1 - math.sqrt(q)) ** 2, (1 + math.sqrt(q)) ** 2
+    if x <= a or x >= b:
+        return 0.0
+    return math.sqrt((b - x) * (x - a)) / (2 * math.pi * q * x)
+
+
+def mp_eigen_cdf(x, q):
+    """Marchenko-Pastur eigenvalue CDF (ratio q <= 1) by adaptive quadrature of the density."""
+    a, b = (1 - math.sqrt(q)) ** 2, (1 + math.sqrt(q)) ** 2
+    if x <= a:
+        return 0.0
+    if x >= b:
+        return 1.0
+    val, _ = integrate.quad(mp_eigen_density, a, x, args=(q,), epsabs=1e-13, epsrel=1e-12, limit=200)
+    return min(max(val, 0.0), 1.0)
+
+
+def mp_metrics(s, m, n, sigma):
+    """MP edges, KS of the singular values against the MP law, spike count (m >= n)."""
+    m, n = max(m, n), min(m, n)
+    q = n / m
+    upper = sigma * (math.sqrt(m) + math.sqrt(n))
+    lower = sigma * (math.sqrt(m) - math.sqrt(n))
+    xs = np.sort(s) ** 2 / (m * sigma * sigma)
+    cdf = np.array([mp_eigen_cdf(x, q) for x in xs])
+    return {"mp_edge": upper, "mp_edge_lower": lower, "mp_ks": ks_sorted(xs, cdf),
+            "mp_spikes": float((s > upper).sum())}
+
+
+def power_law(eigs, min_tail=10):
+    """Clauset-Shalizi-Newman continuous power-law fit: xmin over the distinct eigenvalues minimising KS."""
+    x = np.sort(eigs[(eigs > 0) & np.isfinite(eigs)])
+    n = len(x)
+    kmin = max(2, min(min_tail, n))
+    best = (math.nan, math.nan, math.inf, 0)
+    if n < 2:
+        return {"alpha": math.nan, "alpha_xmin": math.nan, "alpha_ks": math.nan, "alpha_tail_count": 0.0}
+    logs = np.log(x)
+    suffix = np.concatenate([np.cumsum(logs[::-1])[::-1], [0.0]])
+    for j in range(0, n - kmin + 1):
+        if j > 0 and x[j] == x[j - 1]:
+            continue
+        k = n - j
+        denom = suffix[j] - k * logs[j]
+        if denom <= 0:
+            continue
+        a = 1 + k / denom
+        tail = x[j:]
+        cdf = 1 - (tail / x[j]) ** (1 - a)
+        d = ks_sorted(tail, cdf)
+        if d < best[2]:
+            best = (a, x[j], d, k)
+    return {"alpha": float(best[0]), "alpha_xmin": float(best[1]), "alpha_ks": float(best[2]) if best[3] else math.nan,
+            "alpha_tail_count": float(best[3])}
+
+
+def element_metrics(x):
+    """Moments, tails, quantiles, Gaussian and logistic fits of the finite float64 elements x."""
+    mean = float(x.mean())
+    std = float(x.std())
+    out = {"mean": mean, "std": std, "skewness": float(stats.skew(x)),
+           "excess_kurtosis": float(stats.kurtosis(x)),
+           "max_abs_z": float(np.abs(x).max() / std),
+           "tail_frac_6sigma": float((np.abs(x - mean) > 6 * std).mean())}
+    out.update(zip(QUANTILE_NAMES, map(float, np.quantile(x, QUANTILES))))
+    return out
+
+
+def fit_metrics(x):
+    xs = np.sort(x)
+    mu, sigma = float(x.mean()), float(x.std())
+    out = {"gauss_mu": mu, "gauss_sigma": sigma,
+           "gauss_loglik": float(stats.norm.logpdf(x, mu, sigma).mean()),
+           "gauss_ks": ks_sorted(xs, stats.norm.cdf(xs, mu, sigma))}
+    lmu, ls = stats.logistic.fit(x)
+    out.update({"logistic_mu": float(lmu), "logistic_s": float(ls),
+                "logistic_loglik": float(stats.logistic.logpdf(x, lmu, ls).mean()),
+                "logistic_ks": ks_sorted(xs, stats.logistic.cdf(xs, lmu, ls))})
+    return out
+
+
+def matrix_metrics(w, samples=False, seed=0, min_tail=10):
+    """All per-matrix metrics of a 2-D array (any float dtype); returns (metrics, singular_values, extras)."""
+    w64 = np.asarray(w, dtype=np.float64)
+    m, n = w64.shape
+    x = w64.ravel()
+    s = np.linalg.svd(w64, compute_uv=False)
+    fro = float(math.sqrt(np.dot(x, x)))
+    out = {"frobenius": fro, "spectral_norm": float(s[0]), "nuclear_norm": float(s.sum()),
+           "stable_rank": fro * fro / float(s[0]) ** 2}
+    p = s[s > 0] / s.sum()
+    out["effective_rank"] = float(math.exp(-(p * np.log(p)).sum()))
+    out.update(element_metrics(x))
+    out.update(fit_metrics(x))
+    out.update(mp_metrics(s, m, n, out["std"]))
+    out.update(power_law(s * s, min_tail))
+    out["nonfinite_count"] = 0.0
+    extras = {}
+    if samples:
+        rng = np.random.default_rng(seed)
+        g = rng.normal(out["gauss_mu"], out["gauss_sigma"], size=(m, n))
+        lg = rng.logistic(out["logistic_mu"], out["logistic_s"], size=(m, n))
+        extras["gauss_sample_sv"] = np.linalg.svd(g, compute_uv=False)
+        extras["logistic_sample_sv"] = np.linalg.svd(lg, compute_uv=False)
+    return out, s, extras
+
+
+def vector_metrics(v, outlier_z=5.0):
+    """Metrics of a 1-D tensor (LayerNorm gains/biases); returns (metrics, outlier indices)."""
+    v64 = np.asarray(v, dtype=np.float64)
+    finite = np.isfinite(v64)
+    x = v64[finite]
+    out = {"frobenius": float(math.sqrt(np.dot(x, x)))}
+    out.update(element_metrics(x))
+    z = np.abs(v64 - out["mean"]) / out["std"]
+    idx = np.nonzero(finite & (z > outlier_z))[0]
+    out["outlier_count"] = float(len(idx))
+    out["nonfinite_count"] = float((~finite).sum())
+    return out, idx.tolist()
+
+
+# ---------------------------------------------------------------------------------------------- CLI
+LAYER_RE = re.compile(r"gpt_neox\.layers\.(\d+)\.(.+)$")
+MATRIX_ROLES = {"attention.query_key_value.weight": "qkv", "attention.dense.weight": "attn_out",
+                "mlp.dense_h_to_4h.weight": "mlp_in", "mlp.dense_4h_to_h.weight": "mlp_out"}
+VECTOR_ROLES = {"input_layernorm.weight": "ln1_gain", "input_layernorm.bias": "ln1_bias",
+                "post_attention_layernorm.weight": "ln2_gain", "post_attention_layernorm.bias": "ln2_bias"}
+
+
+def walk(tensors, heads):
+    """Yields (layer, matrix name, array) for every matrix/vector pytrack tracks."""
+    for name in sorted(tensors.keys()):
+        if name == "gpt_neox.embed_in.weight":
+            yield "", "embed_in", tensors.get_tensor(name)
+        elif name == "embed_out.weight":
+            yield "", "embed_out", tensors.get_tensor(name)
+        elif name == "gpt_neox.final_layer_norm.weight":
+            yield "", "final_ln_gain", tensors.get_tensor(name)
+        elif name == "gpt_neox.final_layer_norm.bias":
+            yield "", "final_ln_bias", tensors.get_tensor(name)
+        else:
+            mt = LAYER_RE.match(name)
+            if not mt:
+                continue
+            layer, rest = mt.group(1), mt.group(2)
+            if rest in MATRIX_ROLES:
+                w = tensors.get_tensor(name)
+                yield layer, MATRIX_ROLES[rest], w
+                if rest == "attention.query_key_value.weight" and heads:
+                    d = w.shape[1]
+                    hd = w.shape[0] // (3 * heads)
+                    parts = w.reshape(heads, 3, hd, d)
+                    for i, part in enumerate("qkv"):
+                        yield layer, part, parts[:, i].reshape(heads * hd, d)
+            elif rest in VECTOR_ROLES:
+                yield layer, VECTOR_ROLES[rest], tensors.get_tensor(name)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("file", help="model.safetensors")
+    ap.add_argument("--heads", type=int, help="num_attention_heads (default: config.json beside the file)")
+    ap.add_argument("--no-samples", action="store_true", help="skip the sampled Gaussian/logistic spectra")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--only", help="regex on '<layer>/<matrix>' to restrict the walk")
+    args = ap.parse_args(argv)
+    from safetensors import safe_open
+    heads = args.heads
+    cfg = os.path.join(os.path.dirname(os.path.abspath(args.file)), "config.json")
+    if heads is None and os.path.exists(cfg):
+        with open(cfg) as f:
+            heads = json.load(f).get("num_attention_heads")
+    if heads is None:
+        print("note: no num_attention_heads: reporting the fused qkv only", file=sys.stderr)
+    t0 = time.perf_counter()
+    rows = []
+    with safe_open(args.file, framework="numpy") as f:
+        for layer, matrix, arr in walk(f, heads):
+            if args.only and not re.search(args.only, f"{layer}/{matrix}"):
+                continue
+            t = time.perf_counter()
+            if arr.ndim == 2:
+                metrics, _, _ = matrix_metrics(arr, samples=not args.no_samples, seed=args.seed)
+            else:
+                metrics, outliers = vector_metrics(arr)
+                metrics["outliers"] = outliers
+            rows.append({"layer": layer, "matrix": matrix, "shape": list(arr.shape),
+                         "seconds": time.perf_counter() - t, "metrics": metrics})
+    total = time.perf_counter() - t0
+    json.dump({"file": args.file, "total_seconds": total, "matrices": rows}, sys.stdout, indent=1, default=float)
+    print(file=sys.stdout)
+    print(f"total {total:.2f} s for {len(rows)} tensors", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
