@@ -5,8 +5,10 @@
   standard/model.safetensors  a tiny GPT-NeoX (2 layers, d_model 32, 4 heads, d_mlp 128, vocab 160)
   deduped/model.safetensors   its "deduped twin" (same shapes, different seed)
   nonfinite/model.safetensors standard with NaN/Inf planted in layer 1 mlp_out and layer 0 ln2_gain
-  */config.json, and reference.json per directory from tools/reference/pytrack_reference.py
-  (run with --reference once that script exists; the engine tests compare every stored metric to it).
+  */config.json, and with --reference */reference.json: every metric of every matrix the engine stores,
+  computed by tools/reference/pytrack_reference.py's numpy/scipy functions (matrix_metrics, vector_metrics),
+  plus the per-head OV norms (numpy matmul) and, in standard/, the derived rows against deduped/
+  (numpy.polyfit, scipy.stats.wasserstein_distance). The engine tests compare everything stored to it.
 
     python3 tools/compute_fixtures/make_compute_fixtures.py [--reference]
 """
@@ -91,6 +93,91 @@ def write(name, tensors, config=True):
     return d
 
 
+def jsonable(x):
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def reference(name, tensors):
+    """Reference metrics for every (layer, matrix) the engine stores, keyed 'layer/matrix' (layer '' if none)."""
+    sys.path.insert(0, os.path.join(ROOT, "tools", "reference"))
+    import pytrack_reference as ref
+    from scipy import stats
+    out = {}
+
+    def put(layer, matrix, arr):
+        if arr.ndim == 2:
+            w = arr.astype(np.float64)
+            finite = np.isfinite(w)
+            if finite.all():
+                metrics, s, _ = ref.matrix_metrics(w)
+                sv = [float(v) for v in s]
+            else:  # element statistics over the finite values; spectral ones undefined
+                x = w[finite]
+                metrics = {"frobenius": float(np.sqrt(np.dot(x, x)))}
+                metrics.update(ref.element_metrics(x))
+                metrics.update(ref.fit_metrics(x))
+                for k in ["spectral_norm", "nuclear_norm", "stable_rank", "effective_rank", "mp_edge",
+                          "mp_edge_lower", "mp_ks", "mp_spikes", "alpha", "alpha_xmin", "alpha_ks"]:
+                    metrics[k] = None
+                metrics["nonfinite_count"] = float((~finite).sum())
+                sv = []
+            out[f"{layer}/{matrix}"] = {"metrics": {k: (None if v is None else jsonable(v)) for k, v in metrics.items()},
+                                        "singular_values": sv, "shape": list(arr.shape)}
+        else:
+            metrics, outliers = ref.vector_metrics(arr)
+            out[f"{layer}/{matrix}"] = {"metrics": {k: jsonable(v) for k, v in metrics.items()},
+                                        "outliers": outliers, "values": [jsonable(v) if np.isfinite(v) else None for v in arr],
+                                        "shape": list(arr.shape)}
+
+    vec_roles = {"attention.query_key_value.bias": "qkv_bias", "attention.dense.bias": "attn_out_bias",
+                 "mlp.dense_h_to_4h.bias": "mlp_in_bias", "mlp.dense_4h_to_h.bias": "mlp_out_bias"}
+
+    class View(dict):
+        def get_tensor(self, k):
+            return self[k]
+
+    for layer, matrix, arr in ref.walk(View(tensors), HEADS):
+        put(layer, matrix, arr)
+    for k, arr in tensors.items():
+        for suffix, role in vec_roles.items():
+            if k.endswith(suffix):
+                put(k.split(".")[2], role, arr)
+    hd = D // HEADS
+    for i in range(LAYERS):
+        qkv = tensors[f"gpt_neox.layers.{i}.attention.query_key_value.weight"].astype(np.float64)
+        dense = tensors[f"gpt_neox.layers.{i}.attention.dense.weight"].astype(np.float64)
+        v = qkv.reshape(HEADS, 3, hd, D)[:, 2]
+        for h in range(HEADS):
+            ov = dense[:, h * hd:(h + 1) * hd] @ v[h]
+            out[f"{i}/ov_head{h}"] = {"metrics": {"frobenius": jsonable(np.linalg.norm(ov))}}
+    depth = {}
+    for role in ["q", "k", "v", "attn_out", "mlp_in", "mlp_out", "qkv"]:
+        layers = [i for i in range(LAYERS) if out[f"{i}/{role}"]["metrics"]["frobenius"]]
+        norms = [out[f"{i}/{role}"]["metrics"]["frobenius"] for i in layers]
+        depth[role] = float(np.polyfit(layers, np.log(norms), 1)[0])
+    return {"source": "tools/compute_fixtures/make_compute_fixtures.py (numpy/scipy via tools/reference/pytrack_reference.py)",
+            "matrices": out, "depth_growth_rate": depth}
+
+
+def derived(std, ded):
+    """Deduped-vs-standard rows (model = deduped), keyed 'layer/matrix' -> metric -> value."""
+    from scipy import stats
+    rows = {}
+    for key, a in ded["matrices"].items():
+        b = std["matrices"].get(key)
+        if b is None:
+            continue
+        r = {"dedup_norm_ratio": a["metrics"]["frobenius"] / b["metrics"]["frobenius"]}
+        if "alpha" in a["metrics"]:
+            r["dedup_alpha_diff"] = a["metrics"]["alpha"] - b["metrics"]["alpha"]
+        if a.get("singular_values") and b.get("singular_values"):
+            sa, sb = np.array(a["singular_values"]), np.array(b["singular_values"])
+            r["dedup_w1_spectrum"] = float(stats.wasserstein_distance(sa / sa.max(), sb / sb.max()))
+        rows[key] = r
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reference", action="store_true", help="also write reference.json with tools/reference/pytrack_reference.py")
@@ -103,10 +190,11 @@ def main():
     bad["gpt_neox.layers.0.post_attention_layernorm.weight"][4] = np.nan
     dirs.append(write("nonfinite", bad))
     if a.reference:
-        ref = os.path.join(ROOT, "tools", "reference", "pytrack_reference.py")
-        for d in dirs:
-            args = [sys.executable, ref, os.path.join(d, "model.safetensors"), "--out", os.path.join(d, "reference.json")]
-            subprocess.run(args, check=True)
+        refs = {name: reference(name, t) for name, t in [("standard", std), ("deduped", weights(2)), ("nonfinite", bad)]}
+        refs["standard"]["derived"] = derived(refs["standard"], refs["deduped"])
+        for name, r in refs.items():
+            with open(os.path.join(OUT, name, "reference.json"), "w") as fh:
+                json.dump(r, fh, indent=0, allow_nan=False)
     print("wrote", ", ".join(os.path.relpath(d, ROOT) for d in dirs))
 
 

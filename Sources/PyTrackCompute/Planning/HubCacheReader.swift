@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackModel
 
 /// Reads checkpoints out of the huggingface_hub cache layout (read-only):
 /// `<cache>/models--ORG--NAME/refs/<revision>` holds a commit, whose files are under
@@ -9,16 +10,6 @@ public struct HubCacheReader: Sendable {
 
     public init(root: URL) {
         self.root = root
-    }
-
-    /// The cache root pytrack uses: `--cache` if given, else `$HF_HUB_CACHE`, else `$HF_HOME/hub`,
-    /// else `~/.cache/huggingface/hub`.
-    public static func defaultRoot(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let explicit, !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
-        if let hub = environment["HF_HUB_CACHE"], !hub.isEmpty { return URL(fileURLWithPath: hub) }
-        if let home = environment["HF_HOME"], !home.isEmpty { return URL(fileURLWithPath: home).appendingPathComponent("hub") }
-        let user = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
-        return user.appendingPathComponent(".cache/huggingface/hub")
     }
 
     /// `models--ORG--NAME` for `ORG/NAME`.
@@ -43,6 +34,9 @@ public struct HubCacheReader: Sendable {
 
     /// Locates a revision's weights and config in the cache.
     public func locate(model: String, revision: String) throws -> LocatedCheckpoint {
+        guard Manifest.isRepositoryName(model), !revision.contains("/"), !revision.hasPrefix(".") else {
+            throw ComputeError.revisionNotInCache(model: model, revision: revision, cache: root.path)
+        }
         guard let commit = commit(model: model, revision: revision) else {
             throw ComputeError.revisionNotInCache(model: model, revision: revision, cache: root.path)
         }

@@ -1,0 +1,212 @@
+import Foundation
+import PyTrackFormats
+import PyTrackModel
+import PyTrackStats
+import PyTrackStore
+
+/// Settings of a compute run.
+public struct ComputeOptions: Sendable {
+    /// Worker threads across matrices (default: the number of cores).
+    public var threads: Int
+    /// Recompute every matrix even when its stored metric groups are current.
+    public var recompute: Bool
+    /// What each worker computes per matrix.
+    public var worker: MatrixWorker
+
+    public init(threads: Int? = nil, recompute: Bool = false, worker: MatrixWorker = MatrixWorker()) {
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.recompute = recompute
+        self.worker = worker
+    }
+}
+
+/// What a compute run did.
+public struct ComputeSummary: Sendable {
+    /// Checkpoints with at least one matrix computed and stored.
+    public var computed: [(model: String, step: Int, matrices: Int)] = []
+    /// Checkpoints whose matrices were all current already.
+    public var upToDate: [(model: String, step: Int)] = []
+    /// Checkpoints that failed (the others went on), with the reason.
+    public var failed: [(model: String, step: Int, reason: String)] = []
+    /// Requested steps that were not found (from the plan).
+    public var missing: [(model: String, step: Int, reason: String)] = []
+    /// Matrices computed in this run.
+    public var matrices = 0
+    public var seconds = 0.0
+
+    /// True when every requested step is computed.
+    public var succeeded: Bool { failed.isEmpty && missing.isEmpty }
+
+    /// One line for the end of a run.
+    public var line: String {
+        var parts = ["\(computed.count) checkpoint(s) computed (\(matrices) matrices)", "\(upToDate.count) already up to date"]
+        if !missing.isEmpty { parts.append("\(missing.count) missing") }
+        if !failed.isEmpty { parts.append("\(failed.count) failed") }
+        return parts.joined(separator: ", ") + " in \(ComputeProgress.format(seconds))"
+    }
+}
+
+/// The incremental worker: for each (model, step) of a plan it opens the checkpoint, lists the matrices
+/// the catalog names, skips those whose stored metric groups are current, computes the rest in parallel
+/// across matrices, and stores the checkpoint's results in ONE transaction; then it updates the step's
+/// derived rows. Killing the process at any moment loses at most the checkpoint in flight, and a rerun
+/// finishes the rest.
+///
+/// Parallelism: `threads` workers take matrices largest first from a shared queue; each worker reads and
+/// converts its own next matrix (from the memory map) while the others compute, so reading overlaps with
+/// computing and memory holds at most `threads` converted matrices (plus their statistics workspaces).
+/// OpenBLAS gets cores / threads threads per call.
+public final class ComputeEngine: @unchecked Sendable {
+    public let database: PyTrackDatabase
+    public let options: ComputeOptions
+    public let progress: ComputeProgress
+    private var notedMissingHeads = false
+
+    public init(database: PyTrackDatabase, options: ComputeOptions = ComputeOptions(), progress: ComputeProgress = ComputeProgress()) {
+        self.database = database
+        self.options = options
+        self.progress = progress
+    }
+
+    /// Runs a plan; failures of single checkpoints are collected, not thrown.
+    public func run(_ plan: ComputePlan) -> ComputeSummary {
+        let start = Date()
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        BLASThreads.set(max(1, cores / options.threads))
+        var summary = ComputeSummary()
+        summary.missing = plan.missing
+        for m in plan.missing { progress.warn("\(m.model) step \(m.step): \(m.reason)") }
+        progress.begin(checkpoints: plan.units.count)
+        for unit in plan.units {
+            do {
+                let n = try process(unit)
+                if n > 0 {
+                    summary.computed.append((unit.model, unit.step, n))
+                    summary.matrices += n
+                    progress.endCheckpoint("\(unit.model) step \(unit.step): \(n) matrices computed")
+                } else {
+                    summary.upToDate.append((unit.model, unit.step))
+                    progress.endCheckpoint("\(unit.model) step \(unit.step): up to date")
+                }
+            } catch {
+                let reason = String(describing: error)
+                summary.failed.append((unit.model, unit.step, reason))
+                try? database.recordCheckpoint(CheckpointRecord(
+                    model: unit.model, step: unit.step, revision: unit.revision, commit: unit.checkpoint.commit,
+                    weightSHA256: unit.checkpoint.weightSHA256, files: unit.checkpoint.files, state: .failed,
+                    detail: reason, source: unit.source))
+                progress.endCheckpoint("\(unit.model) step \(unit.step): FAILED: \(reason)")
+            }
+        }
+        progress.finish()
+        summary.seconds = Date().timeIntervalSince(start)
+        return summary
+    }
+
+    /// Computes one checkpoint; returns how many matrices were computed (0: all were current).
+    @discardableResult
+    public func process(_ unit: WorkUnit) throws -> Int {
+        let weights = unit.checkpoint.weights.path
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint.open(weights)
+        } catch {
+            throw ComputeError.unreadable(path: weights, reason: String(describing: error))
+        }
+        let configJSON = unit.checkpoint.config.flatMap { try? String(contentsOf: $0, encoding: .utf8) }
+        let planned = try MatrixJobPlanner.jobs(checkpoint: checkpoint, configURL: unit.checkpoint.config)
+        if let note = planned.note, !notedMissingHeads {
+            notedMissingHeads = true
+            progress.note("note: \(note)")
+        }
+        let stored = options.recompute ? [:] : try database.storedGroupVersions(model: unit.model, step: unit.step)
+        let todo = planned.jobs.filter { job in
+            options.recompute || !job.keys.allSatisfy { MetricGroups.isCurrent(stored: stored[$0], required: job.groups) }
+        }
+        let record = CheckpointRecord(model: unit.model, step: unit.step, revision: unit.revision, commit: unit.checkpoint.commit,
+                                      weightSHA256: unit.checkpoint.weightSHA256, files: unit.checkpoint.files,
+                                      state: .computed, detail: nil, source: unit.source)
+        if todo.isEmpty {
+            if try database.checkpointState(model: unit.model, step: unit.step) != .computed {
+                try store(CheckpointResults(checkpoint: record, isDemo: unit.isDemo, configJSON: configJSON, matrices: []), unit)
+            }
+            try StepDerivedMetrics.update(model: unit.model, step: unit.step, database: database)
+            return 0
+        }
+        let label = "\(unit.model) step \(unit.step)"
+        progress.beginCheckpoint(label, matrices: todo.count, work: todo.reduce(0) { $0 + $1.cost })
+        let (results, failures) = execute(todo, checkpoint: checkpoint)
+        var final = record
+        if !failures.isEmpty {
+            final.state = .failed
+            final.detail = failures.count == 1 ? failures[0] : "\(failures.count) matrices failed; first: \(failures[0])"
+        }
+        try store(CheckpointResults(checkpoint: final, isDemo: unit.isDemo, configJSON: configJSON, matrices: results), unit)
+        if let first = failures.first {
+            throw ComputeError.statistics(path: weights, matrix: "\(failures.count) matrices", reason: first)
+        }
+        try StepDerivedMetrics.update(model: unit.model, step: unit.step, database: database)
+        return results.count
+    }
+
+    private func store(_ results: CheckpointResults, _ unit: WorkUnit) throws {
+        do {
+            try database.saveResults(results)
+        } catch {
+            throw ComputeError.store(model: unit.model, step: unit.step, reason: String(describing: error))
+        }
+    }
+
+    /// Runs the jobs on `threads` workers, largest first; returns the results and the failures.
+    private func execute(_ jobs: [MatrixJob], checkpoint: Checkpoint) -> ([MatrixResult], [String]) {
+        let state = ExecutionState(jobs.sorted { $0.cost > $1.cost })
+        let worker = options.worker
+        let progress = self.progress
+        let done = DispatchGroup()
+        for _ in 0..<min(options.threads, jobs.count) {
+            done.enter()
+            let thread = Thread {
+                defer { done.leave() }
+                while let job = state.take() {
+                    do {
+                        let (out, warning) = try worker.run(job, in: checkpoint)
+                        if let warning { progress.warn(warning) }
+                        state.add(out)
+                    } catch {
+                        let reason = String(describing: error)
+                        progress.warn(reason)
+                        state.fail(reason)
+                    }
+                    progress.matrixDone(work: job.cost)
+                }
+            }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        done.wait()
+        return state.finish()
+    }
+}
+
+/// The shared queue and result list of one checkpoint's workers.
+private final class ExecutionState: @unchecked Sendable {
+    private let lock = NSLock()
+    private let jobs: [MatrixJob]
+    private var next = 0
+    private var results: [MatrixResult] = []
+    private var failures: [String] = []
+
+    init(_ jobs: [MatrixJob]) { self.jobs = jobs }
+
+    func take() -> MatrixJob? {
+        lock.withLock {
+            guard next < jobs.count else { return nil }
+            next += 1
+            return jobs[next - 1]
+        }
+    }
+
+    func add(_ out: [MatrixResult]) { lock.withLock { results += out } }
+    func fail(_ reason: String) { lock.withLock { failures.append(reason) } }
+    func finish() -> ([MatrixResult], [String]) { lock.withLock { (results.sorted { $0.key < $1.key }, failures) } }
+}
