@@ -1,6 +1,7 @@
 /// Converts raw little-endian tensor bytes to `Float`, bit-exact with numpy's `astype(np.float32)`
 /// (F16: subnormals, infinities and NaN payloads preserved; BF16: the upper half of a Float32;
-/// F64: round to nearest even). F16 and BF16 run 16 lanes at a time with SIMD integer arithmetic.
+/// F64: round to nearest even). F16 is a branch-free select loop that LLVM vectorises; BF16 runs
+/// 16 lanes at a time with SIMD shifts. No lookup table, no F16C requirement.
 public enum DTypeConversion {
     /// Converts `source` (count = `destination.count * dtype.byteSize` bytes) into `destination`.
     /// Returns false, writing nothing, when the sizes disagree or the dtype is not convertible.

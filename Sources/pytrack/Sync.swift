@@ -1,7 +1,87 @@
 import ArgumentParser
+import Foundation
+import PyTrackHub
+import PyTrackModel
+import PyTrackStore
 
-/// `pytrack sync` (being built; see the issue for it).
+/// `pytrack sync`: download checkpoints from the hub into the huggingface_hub cache and record them.
 struct Sync: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Not built yet.")
-    func run() async throws { throw ValidationError("pytrack sync is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Download checkpoints from the Hugging Face hub into the huggingface_hub cache.",
+        discussion: """
+        Fetches the weight files (safetensors, else .bin; shards included) and config.json of every
+        requested step, verifies size and sha256, resumes partial downloads, reuses files already in
+        the cache (also those fetched by Python's huggingface_hub), and records each (model, step) as
+        synced, duplicate, missing or failed in the database. Exit status 1 lists every step that
+        could not be fetched; everything that succeeded is kept.
+        SPEC: all | comma list of N, A-B (every existing step in the range), A:B:S, log (0,1,2,...,512).
+        Environment: HF_ENDPOINT, HF_TOKEN (else $HF_HOME/token), HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE.
+        Example:
+          pytrack sync --manifest manifests/pythia-160m.json --steps log,1000-5000 --jobs 4
+          pytrack sync --model EleutherAI/pythia-70m --steps 143000 --dry-run
+        """)
+
+    @Option(name: .long, help: "Manifest JSON (see manifests/README.md).")
+    var manifest: String?
+
+    @Option(name: .long, help: "Repository ORG/NAME (repeatable); used instead of a manifest.")
+    var model: [String] = []
+
+    @Option(name: .long, help: "Steps SPEC. Default: the manifest's, else all.")
+    var steps: String?
+
+    @Option(name: .long, help: "Parallel transfers.")
+    var jobs: Int = 4
+
+    @OptionGroup var hub: HubOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(name: .long, help: "Only list what would be fetched.")
+    var dryRun = false
+
+    func validate() throws {
+        if manifest == nil && model.isEmpty { throw ValidationError("give --manifest FILE or --model ORG/NAME") }
+        if manifest != nil && !model.isEmpty { throw ValidationError("give either --manifest or --model, not both") }
+        if jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be between 1 and 64") }
+        for m in model where !Manifest.isRepositoryName(m) { throw ValidationError("--model \(m): expected ORG/NAME") }
+    }
+
+    func run() async throws {
+        var request: SyncRequest
+        var endpoint = hub.endpoint
+        if let path = manifest {
+            let m = try Manifest.load(from: URL(fileURLWithPath: path))
+            request = SyncRequest(repositories: m.repositories, steps: m.steps, schedule: m.schedule, files: m.files)
+            endpoint = endpoint ?? m.endpoint
+        } else {
+            request = SyncRequest(repositories: model)
+        }
+        if let s = steps { request.steps = try StepSpec(parsing: s) }
+        request.jobs = jobs
+        request.dryRun = dryRun
+        let env = HubEnvironment(endpoint: endpoint, cache: hub.cache)
+        let sync = CheckpointSync(environment: env, progress: SyncProgress())
+        if !dryRun {
+            let db = try PyTrackDatabase(path: database.db)
+            sync.record = CheckpointSync.databaseRecorder(db, source: env.endpoint)
+        }
+        let summary = try sync.run(request)
+        if dryRun {
+            for f in summary.planned {
+                print("\(f.cached ? "cached" : "fetch ") \(f.repo)@\(f.revision) \(f.path) \(SyncProgress.bytes(f.size))")
+            }
+            let bytes = summary.planned.filter { !$0.cached }.reduce(Int64(0)) { $0 + $1.size }
+            print("would fetch \(summary.planned.filter { !$0.cached }.count) files (\(SyncProgress.bytes(bytes))) for \(summary.outcomes.filter(\.isPresent).count) checkpoints")
+        } else {
+            print("sync: " + summary.headline)
+        }
+        for line in summary.duplicates { print("duplicate: \(line)") }
+        let problems = summary.problems
+        if !problems.isEmpty {
+            let text = problems.map { "pytrack: error: \($0)\n" }.joined()
+            FileHandle.standardError.write(Data(text.utf8))
+            throw ExitCode(1)
+        }
+    }
 }

@@ -48,10 +48,10 @@ enum StatsFixtures {
     }
 }
 
-/// |a - b| <= rel * max(|b|, floor), with a message naming the quantity.
-func assertClose(_ a: Double, _ b: Double, rel: Double, floor: Double = 0, _ what: String,
+/// |a - b| <= max(rel * |b|, abs), with a message naming the quantity.
+func assertClose(_ a: Double, _ b: Double, rel: Double, abs absTol: Double = 0, _ what: String,
                  file: StaticString = #filePath, line: UInt = #line) {
     if a.isNaN && b.isNaN { return }
-    let tol = rel * max(abs(b), floor)
+    let tol = max(rel * abs(b), absTol)
     XCTAssert(abs(a - b) <= tol, "\(what): got \(a), want \(b) (|diff| \(abs(a - b)) > \(tol))", file: file, line: line)
 }

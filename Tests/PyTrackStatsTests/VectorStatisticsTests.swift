@@ -12,8 +12,8 @@ final class VectorStatisticsTests: XCTestCase {
             XCTAssertEqual(st.histogram.counts, v.histogram.counts, v.name)
             for (name, want) in v.metrics {
                 guard let want, let got = st.metric(name) else { XCTFail("\(v.name): \(name) missing"); continue }
-                let (rel, floor): (Double, Double) = ["skewness", "excess_kurtosis"].contains(name) ? (1, 1e-5) : (1e-6, 1e-9)
-                assertClose(got, want, rel: rel, floor: floor, "\(v.name).\(name)")
+                let (rel, absTol): (Double, Double) = ["skewness", "excess_kurtosis"].contains(name) ? (0, 1e-5) : (1e-6, 1e-12)
+                assertClose(got, want, rel: rel, abs: absTol, "\(v.name).\(name)")
             }
         }
     }

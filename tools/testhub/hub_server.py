@@ -25,6 +25,7 @@ with K one of
   corrupt    send the right length with bytes flipped (sha256 mismatch)
   throttle   send at most "bytes_per_sec" (default 1 MiB/s)
   ignore_range  answer 200 with the whole body even when a Range was asked for
+  inject_entry  append the object "entry" to a tree page (e.g. a hostile path like "../x")
   missing    the revision "revision" does not exist (RevisionNotFound), whatever the folder holds
 
 Prints `READY http://127.0.0.1:PORT` once both listeners are up; exits when stdin closes (unless
@@ -344,6 +345,9 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             return self.send_error_code(400, None, "bad cursor")
         page = entries[cursor:cursor + self.state.page_size]
+        inject = self.state.take_fault(self.listener, self.path, ("inject_entry",))
+        if inject and isinstance(inject.get("entry"), dict):
+            page = page + [inject["entry"]]
         extra = {}
         if cursor + self.state.page_size < len(entries):
             q = {"cursor": str(cursor + self.state.page_size)}

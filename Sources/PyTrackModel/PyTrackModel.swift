@@ -1,2 +1,0 @@
-/// Namespace marker for the PyTrackModel module; real types live in their own files.
-public enum PyTrackModelModule {}
