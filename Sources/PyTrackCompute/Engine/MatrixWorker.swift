@@ -24,9 +24,12 @@ public struct MatrixWorker: Sendable {
                 return try checkpoint.withFloats(tensor) { try matrix(job, $0) }
             case let .qkvPart(tensor, part, heads):
                 return try checkpoint.withFloats(tensor) { fused in
-                    let split = try QKVSplit(rows: 3 * job.rows, cols: job.cols, heads: heads)
+                    let split = try QKVSplit(heads: heads, dModel: job.rows)
+                    guard let which = QKVPart(rawValue: part) else {
+                        throw ComputeError.badShape(path: checkpoint.path, tensor: tensor, shape: [3 * job.rows, job.cols], expected: "part 0, 1 or 2")
+                    }
                     var buffer = [Float](repeating: 0, count: job.rows * job.cols)
-                    try buffer.withUnsafeMutableBufferPointer { try split.extract(QKVSplit.Part(index: part), from: fused, into: $0) }
+                    try buffer.withUnsafeMutableBufferPointer { try split.extract(which, from: fused, into: $0) }
                     return try buffer.withUnsafeBufferPointer { try matrix(job, $0) }
                 }
             case let .vector(tensor):
@@ -86,7 +89,7 @@ public struct MatrixWorker: Sendable {
 
     private func ov(_ job: MatrixJob, qkv: UnsafeBufferPointer<Float>, dense: UnsafeBufferPointer<Float>, heads: Int) throws -> ([MatrixResult], String?) {
         let d = job.cols
-        let split = try QKVSplit(rows: 3 * d, cols: d, heads: heads)
+        let split = try QKVSplit(heads: heads, dModel: d)
         let norms = OVCircuitNorms.frobenius(qkv: qkv, dense: dense, d: d, heads: heads) { split.rows(head: $0, part: .v) }
         guard norms.count == heads else {
             throw ComputeError.badShape(path: job.tensor, tensor: job.tensor, shape: [3 * d, d], expected: "d divisible by \(heads) heads")

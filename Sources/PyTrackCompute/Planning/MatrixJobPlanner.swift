@@ -25,6 +25,32 @@ public enum MatrixJobPlanner {
         public var note: String?
     }
 
+    /// Plans the jobs of an open checkpoint: tensors named by `ModelCatalog`, heads from `GPTNeoXConfig`
+    /// (config.json at `configURL`; without a usable one, the fused QKV only, with a note saying why).
+    public static func jobs(checkpoint: Checkpoint, configURL: URL?) throws -> Planned {
+        let catalog = ModelCatalog(tensors: checkpoint.tensors)
+        var heads: Int?
+        var reason: String?
+        if let configURL {
+            do {
+                heads = try GPTNeoXConfig.load(configPath: configURL.path).heads
+            } catch {
+                reason = String(describing: error)
+            }
+        } else {
+            reason = "no config.json beside \(checkpoint.path)"
+        }
+        let entries = catalog.entries.compactMap { e -> Entry? in
+            guard let info = checkpoint.info(e.tensor) else { return nil }
+            return Entry(info: info, layer: e.layer, matrix: e.matrix.rawValue)
+        }
+        var planned = try jobs(entries: entries, heads: heads)
+        if let reason, planned.note != nil {
+            planned.note = "\(reason): num_attention_heads unknown, storing the fused qkv only (the q/k/v split and per-head OV need the head count)"
+        }
+        return planned
+    }
+
     /// Plans jobs for catalogued entries; `heads` nil means no Q/K/V split and no OV circuits.
     public static func jobs(entries: [Entry], heads: Int?) throws -> Planned {
         var jobs: [MatrixJob] = []
