@@ -33,6 +33,8 @@ public struct ComputeSummary: Sendable {
     /// Matrices computed in this run.
     public var matrices = 0
     public var seconds = 0.0
+    /// Peak resident memory of the process at the end of the run (bytes), when known.
+    public var peakResidentBytes: Int?
 
     /// True when every requested step is computed.
     public var succeeded: Bool { failed.isEmpty && missing.isEmpty }
@@ -42,7 +44,8 @@ public struct ComputeSummary: Sendable {
         var parts = ["\(computed.count) checkpoint(s) computed (\(matrices) matrices)", "\(upToDate.count) already up to date"]
         if !missing.isEmpty { parts.append("\(missing.count) missing") }
         if !failed.isEmpty { parts.append("\(failed.count) failed") }
-        return parts.joined(separator: ", ") + " in \(ComputeProgress.format(seconds))"
+        let rss = peakResidentBytes.map { String(format: ", peak RSS %.0f MiB", Double($0) / 1_048_576) } ?? ""
+        return parts.joined(separator: ", ") + " in \(ComputeProgress.format(seconds))" + rss
     }
 }
 
@@ -100,6 +103,7 @@ public final class ComputeEngine: @unchecked Sendable {
         }
         progress.finish()
         summary.seconds = Date().timeIntervalSince(start)
+        summary.peakResidentBytes = ProcessMemory.peakResidentBytes()
         return summary
     }
 

@@ -123,8 +123,8 @@ public final class ComputeProgress: @unchecked Sendable {
     }
 
     static func format(_ seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.1fs", seconds) }
         let s = Int(seconds.rounded())
-        if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
         return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
     }
