@@ -57,7 +57,9 @@ public struct ComputeSummary: Sendable {
 ///
 /// Parallelism: `threads` workers take matrices largest first from a shared queue; each worker reads and
 /// converts its own next matrix (from the memory map) while the others compute, so reading overlaps with
-/// computing and memory holds at most `threads` converted matrices (plus their statistics workspaces).
+/// computing. Memory is bounded by an element budget over the matrices in flight (1.25 x the largest, at
+/// least 64 M elements), so two embeddings are never held at once, and the mapped pages of each finished
+/// tensor are released.
 /// OpenBLAS gets cores / threads threads per call.
 public final class ComputeEngine: @unchecked Sendable {
     public let database: PyTrackDatabase
@@ -175,11 +177,11 @@ public final class ComputeEngine: @unchecked Sendable {
                     do {
                         let (out, warning) = try worker.run(job, in: checkpoint)
                         if let warning { progress.warn(warning) }
-                        state.add(out)
+                        state.done(job, out)
                     } catch {
                         let reason = String(describing: error)
                         progress.warn(reason)
-                        state.fail(reason)
+                        state.done(job, [], failure: reason)
                     }
                     progress.matrixDone(work: job.cost)
                 }
@@ -192,25 +194,58 @@ public final class ComputeEngine: @unchecked Sendable {
     }
 }
 
-/// The shared queue and result list of one checkpoint's workers.
+/// The shared queue and result list of one checkpoint's workers. Jobs are sorted largest first; a worker
+/// takes the largest remaining job if the elements in flight stay within the memory budget, else the
+/// smallest one that fits, else waits. So two embedding-sized matrices are never converted at once while
+/// the other workers keep busy with small ones: peak memory ~ the largest matrix's working set, plus a
+/// little, whatever the thread count.
 private final class ExecutionState: @unchecked Sendable {
-    private let lock = NSLock()
-    private let jobs: [MatrixJob]
-    private var next = 0
+    private let condition = NSCondition()
+    private var jobs: ArraySlice<MatrixJob>
+    private let budget: Int
+    private var inFlight = 0
     private var results: [MatrixResult] = []
     private var failures: [String] = []
 
-    init(_ jobs: [MatrixJob]) { self.jobs = jobs }
+    init(_ sorted: [MatrixJob]) {
+        jobs = ArraySlice(sorted)
+        let largest = sorted.map(\.elements).max() ?? 0
+        budget = max(64 << 20, largest + largest / 4)
+    }
 
+    /// The next job for a worker (nil when none is left); blocks while nothing fits the budget.
     func take() -> MatrixJob? {
-        lock.withLock {
-            guard next < jobs.count else { return nil }
-            next += 1
-            return jobs[next - 1]
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            guard let first = jobs.first, let last = jobs.last else { return nil }
+            if inFlight == 0 || inFlight + first.elements <= budget {
+                jobs.removeFirst()
+                inFlight += first.elements
+                return first
+            }
+            if inFlight + last.elements <= budget {
+                jobs.removeLast()
+                inFlight += last.elements
+                return last
+            }
+            condition.wait()
         }
     }
 
-    func add(_ out: [MatrixResult]) { lock.withLock { results += out } }
-    func fail(_ reason: String) { lock.withLock { failures.append(reason) } }
-    func finish() -> ([MatrixResult], [String]) { lock.withLock { (results.sorted { $0.key < $1.key }, failures) } }
+    /// A job is finished (its results, or why it failed).
+    func done(_ job: MatrixJob, _ out: [MatrixResult], failure: String? = nil) {
+        condition.lock()
+        inFlight -= job.elements
+        results += out
+        if let failure { failures.append(failure) }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func finish() -> ([MatrixResult], [String]) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (results.sorted { $0.key < $1.key }, failures)
+    }
 }

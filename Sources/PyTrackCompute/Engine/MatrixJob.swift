@@ -41,6 +41,15 @@ public struct MatrixJob: Sendable, Equatable {
         }
     }
 
+    /// Float elements this job holds in memory while it runs (for the memory budget).
+    public var elements: Int {
+        switch source {
+        case .matrix, .vector: return rows * cols
+        case .qkvPart: return 4 * rows * cols          // the fused matrix + the extracted part
+        case .ovCircuits: return 4 * rows * cols       // fused qkv + dense
+        }
+    }
+
     /// Rough cost in flops-ish units, for largest-first scheduling and the ETA.
     public var cost: Double {
         let m = Double(max(rows, cols)), n = Double(min(rows, cols))

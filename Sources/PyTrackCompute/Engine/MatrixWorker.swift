@@ -18,6 +18,7 @@ public struct MatrixWorker: Sendable {
 
     /// The results of `job` (one per key), and a warning when the input holds NaN/Inf.
     public func run(_ job: MatrixJob, in checkpoint: Checkpoint) throws -> (results: [MatrixResult], warning: String?) {
+        defer { Self.releasePages(of: job, in: checkpoint) }
         do {
             switch job.source {
             case let .matrix(tensor):
@@ -107,6 +108,28 @@ public struct MatrixWorker: Sendable {
     private func nonfiniteWarning(_ job: MatrixJob, count: Int, total: Int, spectral: Bool) -> String {
         "\(job.tensor) (\(job.key)): \(count) of \(total) values are NaN/Inf; element statistics use the finite values"
             + (spectral ? ", spectral statistics are NULL" : "")
+    }
+
+    /// Tells the kernel the job's tensor bytes are no longer needed, so the pages of a memory-mapped
+    /// checkpoint do not pile up in the resident set (they are read-only file pages: a later access simply
+    /// faults them in again, from the page cache). Keeps RSS at "a few matrices", not "the whole file".
+    static func releasePages(of job: MatrixJob, in checkpoint: Checkpoint) {
+        let tensors: [String]
+        switch job.source {
+        case let .matrix(t), let .qkvPart(t, _, _), let .vector(t): tensors = [t]
+        case let .ovCircuits(qkv, dense, _): tensors = [qkv, dense]
+        }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        for name in tensors {
+            _ = try? checkpoint.withRawBytes(name) { raw in
+                guard let base = raw.baseAddress, raw.count >= page else { return }
+                let start = (Int(bitPattern: base) + page - 1) / page * page   // whole pages inside the tensor only
+                let end = (Int(bitPattern: base) + raw.count) / page * page
+                guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+                _ = madvise(p, end - start, Int32(MADV_DONTNEED))
+            }
+        }
     }
 
     /// A histogram as a blob: f32 counts, meta lo/hi (the range of the equal-width bins) and the counts
