@@ -122,6 +122,23 @@ final class ComputeCLITests: XCTestCase {
         XCTAssertTrue(help.stdout.contains("Example"), help.stdout)
     }
 
+    func testManifestPairComputesDedupRows() throws {
+        let dir = try ComputeFixtures.temporaryDirectory(self)
+        let cache = dir.appendingPathComponent("cache")
+        try ComputeFixtures.makeCache(cache, model: "Org/tiny", steps: [0, 512], fixture: "standard")
+        try ComputeFixtures.makeCache(cache, model: "Org/tiny-deduped", steps: [512], fixture: "deduped")
+        let manifest = dir.appendingPathComponent("m.json")
+        try Data(#"{"name": "tiny", "standard": "Org/tiny", "deduped": "Org/tiny-deduped", "steps": "log", "schedule": "hub"}"#.utf8).write(to: manifest)
+        let db = dir.appendingPathComponent("db.sqlite").path
+        let r = try pytrack(["compute", "--manifest", manifest.path, "--cache", cache.path, "--db", db])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let csv = try pytrack(["export", "--db", db, "--model", "Org/tiny-deduped"]).stdout
+        let dedup = csv.split(separator: "\n").filter { $0.contains(",dedup_") }
+        XCTAssertFalse(dedup.isEmpty)
+        XCTAssertTrue(dedup.allSatisfy { $0.hasPrefix("Org/tiny-deduped,512,") }, "only step 512 has both twins")
+        XCTAssertTrue(dedup.contains { $0.hasPrefix("Org/tiny-deduped,512,,embed_in,dedup_w1_spectrum,") })
+    }
+
     /// PRAGMA integrity_check through Python's sqlite3 (independent of GRDB).
     func integrity(_ path: String) throws -> String {
         let p = Process()
