@@ -1,7 +1,149 @@
 import ArgumentParser
+import Foundation
+import PyTrackCompute
+import PyTrackHub
+import PyTrackModel
+import PyTrackStore
 
-/// `pytrack compute` (being built; see the issue for it).
+/// `pytrack compute`: checkpoints (HF cache or a local file) -> per-matrix statistics in the database.
 struct Compute: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "compute", abstract: "Not built yet.")
-    func run() async throws { throw ValidationError("pytrack compute is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "compute",
+        abstract: "Compute per-matrix statistics of synced checkpoints into the database (incremental).",
+        discussion: """
+        Reads checkpoints from the huggingface_hub cache (what `pytrack sync` fetched), or one local file
+        with --file. Matrices already stored with current metric versions are skipped, so a killed run
+        resumes where it stopped; --recompute forces everything. Steps not in the cache are reported and
+        the others go on; the exit status is 1 if any requested step is missing or failed.
+        Example:
+          pytrack compute --manifest manifests/pythia-160m.json --steps log,1000-5000
+          pytrack compute --model EleutherAI/pythia-70m --steps 0,143000 --threads 2
+          pytrack compute --file ./model.safetensors --model local/my-run --step 1000
+        """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "Steps: all | comma list of N, A-B, A:B:S, log. Default: the manifest's steps, else all cached.")
+    var steps: String?
+
+    @Option(name: .long, help: "A repository ORG/NAME (repeatable); with --file, the name to store results under.")
+    var model: [String] = []
+
+    @Option(name: .long, help: "A manifest file (repeatable): its standard and deduped repositories.")
+    var manifest: [String] = []
+
+    @Option(name: .long, help: "Checkpoint cache (huggingface_hub layout). Default: $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub.")
+    var cache: String?
+
+    @Option(name: .long, help: "A local checkpoint (safetensors, .bin, or a shard index) instead of the cache; needs --model and --step.")
+    var file: String?
+
+    @Option(name: .long, help: "The step of --file.")
+    var step: Int?
+
+    @Option(name: .long, help: "Worker threads across matrices (default: number of cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Recompute matrices even when their stored results are current.")
+    var recompute = false
+
+    @Flag(name: .long, help: "Mark the models as synthetic/demo data (automatic for pytrack-demo/* repositories).")
+    var demo = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if file != nil {
+            guard model.count == 1 else { throw ValidationError("--file needs exactly one --model NAME") }
+            guard let step, step >= 0 else { throw ValidationError("--file needs --step N (N >= 0)") }
+            guard manifest.isEmpty, steps == nil else { throw ValidationError("--file cannot be combined with --manifest or --steps") }
+        } else {
+            guard !model.isEmpty || !manifest.isEmpty else { throw ValidationError("give --model ORG/NAME, --manifest FILE, or --file PATH") }
+            if step != nil { throw ValidationError("--step is for --file; use --steps SPEC with the cache") }
+            if let steps { _ = try parseSpec(steps) }
+        }
+    }
+
+    func run() async throws {
+        let plan = try makePlan()
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: database.db).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        let db = try PyTrackDatabase(path: database.db)
+        let engine = ComputeEngine(database: db, options: ComputeOptions(threads: threads, recompute: recompute))
+        let summary = engine.run(plan)
+        FileHandle.standardError.write(Data("pytrack compute: \(summary.line)\n".utf8))
+        if !summary.succeeded {
+            let bad = summary.missing.map { ($0.model, $0.step) } + summary.failed.map { ($0.model, $0.step) }
+            let list = bad.prefix(5).map { "\($0.0) step \($0.1)" }.joined(separator: ", ") + (bad.count > 5 ? ", ..." : "")
+            throw ComputeRunFailure(message: "\(bad.count) requested step(s) not computed (\(summary.missing.count) missing, \(summary.failed.count) failed): \(list)")
+        }
+    }
+
+    private func makePlan() throws -> ComputePlan {
+        if let file, let step, let name = model.first {
+            return try ComputePlan.local(file: file, model: name, step: step, isDemo: demo || Self.isDemo(name))
+        }
+        var repos: [String] = []
+        var manifestSpec: StepSpec?
+        for path in manifest {
+            let m = try Manifest.load(from: URL(fileURLWithPath: path))
+            repos += m.repositories
+            manifestSpec = manifestSpec ?? m.steps
+        }
+        for name in model where !repos.contains(name) {
+            guard Manifest.isRepositoryName(name) else { throw ValidationError("--model '\(name)' is not ORG/NAME") }
+            repos.append(name)
+        }
+        let spec = try steps.map(parseSpec) ?? manifestSpec ?? .all
+        let cacheReader = HubCacheReader(root: HubEnvironment(cache: cache).cacheDirectory)
+        var plan = ComputePlan()
+        for repo in repos {
+            let available = ComputePlan.cachedSteps(model: repo, cache: cacheReader)
+            let selection = Self.select(spec, available: available)
+            var part = ComputePlan.fromCache(models: [repo], steps: { _ in selection.steps }, cache: cacheReader,
+                                             isDemo: demo || Self.isDemo(repo))
+            part.missing += selection.unmatched.map { (repo, $0.step, $0.reason) }
+            plan.units += part.units
+            plan.missing += part.missing
+        }
+        plan.units.sort { ($0.step, $0.model) < ($1.step, $1.model) }
+        if plan.units.isEmpty && plan.missing.isEmpty {
+            throw ComputeRunFailure(message: "\(cacheReader.root.path): no cached checkpoints of \(repos.joined(separator: ", ")) match --steps \(spec.text) (run pytrack sync first)")
+        }
+        return plan
+    }
+
+    private func parseSpec(_ text: String) throws -> StepSpec {
+        do { return try StepSpec(parsing: text) } catch { throw ValidationError("--steps: \(error)") }
+    }
+
+    /// Steps of `spec` to compute: `all`, `log` and `A-B` pick from what is cached; an explicit `N` or
+    /// `A:B:S` step is requested even when absent (it is then reported missing, like an empty range).
+    static func select(_ spec: StepSpec, available: [Int]) -> (steps: [Int], unmatched: [(step: Int, reason: String)]) {
+        let present = Set(available)
+        var chosen = Set<Int>()
+        var unmatched: [(step: Int, reason: String)] = []
+        for term in spec.terms {
+            switch term {
+            case .all: chosen.formUnion(present)
+            case .log: chosen.formUnion(PythiaSuite.logSteps.filter(present.contains))
+            case let .step(n): chosen.insert(n)
+            case let .range(a, b):
+                let hits = present.filter { $0 >= a && $0 <= b }
+                if hits.isEmpty { unmatched.append((a, "no cached step in \(a)-\(b)")) }
+                chosen.formUnion(hits)
+            case let .stride(a, b, s): chosen.formUnion(Swift.stride(from: a, through: b, by: s))
+            }
+        }
+        return (chosen.sorted(), unmatched)
+    }
+
+    /// Synthetic demo repositories (tools/demo-suite) live under the `pytrack-demo` organisation.
+    static func isDemo(_ model: String) -> Bool { model.hasPrefix("pytrack-demo/") }
+}
+
+/// A compute run that did not compute every requested step (exit status 1).
+struct ComputeRunFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }

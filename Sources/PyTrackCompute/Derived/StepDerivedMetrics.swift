@@ -1,0 +1,77 @@
+import PyTrackStats
+import PyTrackStore
+
+/// The step-level rows compute adds after each checkpoint (DESIGN "Across depth" and "Deduped vs standard"):
+/// - `depth_growth_rate` per model, step and role: least-squares slope of ln(frobenius) on layer index
+///   (layer nil, matrix = role);
+/// - for a deduped/standard pair ("X-deduped" pairs with "X") at a step both have computed, per layer and
+///   matrix: `dedup_norm_ratio` (deduped frobenius / standard frobenius), `dedup_w1_spectrum`
+///   (Wasserstein-1 between the sigma_i / sigma_max distributions) and `dedup_alpha_diff`
+///   (deduped alpha - standard alpha); model = deduped repo, otherModel = standard repo.
+/// Everything is read back from the store, so rows are right whichever matrices this run computed.
+public enum StepDerivedMetrics {
+    /// Roles whose depth growth is reported: reading (q, k, mlp_in) and writing (attn_out, mlp_out) weights,
+    /// plus v and the fused qkv.
+    public static let depthRoles = ["q", "k", "v", "attn_out", "mlp_in", "mlp_out", "qkv"]
+
+    /// The (deduped, standard) pair a model belongs to, by name.
+    public static func pair(of model: String) -> (deduped: String, standard: String) {
+        model.hasSuffix("-deduped") ? (model, String(model.dropLast("-deduped".count))) : (model + "-deduped", model)
+    }
+
+    /// Computes and stores the derived rows of (model, step); returns them.
+    @discardableResult
+    public static func update(model: String, step: Int, database: PyTrackDatabase) throws -> [DerivedMetric] {
+        var rows = try depthGrowth(model: model, step: step, database: database)
+        let (deduped, standard) = pair(of: model)
+        if try database.checkpointState(model: deduped, step: step) == .computed,
+           try database.checkpointState(model: standard, step: step) == .computed {
+            rows += try dedupComparison(deduped: deduped, standard: standard, step: step, database: database)
+        }
+        try database.saveDerived(rows)
+        return rows
+    }
+
+    /// `depth_growth_rate` rows of one model and step (roles with fewer than two layers are left out).
+    public static func depthGrowth(model: String, step: Int, database: PyTrackDatabase) throws -> [DerivedMetric] {
+        let norms = try database.stepMetrics(model: model, step: step, metrics: ["frobenius"])
+        var rows: [DerivedMetric] = []
+        for role in depthRoles {
+            let points = norms.compactMap { key, metrics -> (Int, Double)? in
+                guard key.matrix == role, let layer = key.layer, let value = metrics["frobenius"] ?? nil else { return nil }
+                return (layer, value)
+            }.sorted { $0.0 < $1.0 }
+            guard points.count >= 2 else { continue }
+            let rate = DepthGrowth.rate(layers: points.map(\.0), norms: points.map(\.1))
+            rows.append(DerivedMetric(model: model, step: step, layer: nil, matrix: role, metric: "depth_growth_rate",
+                                      value: rate.isFinite ? rate : nil, version: MetricGroups.derived))
+        }
+        return rows
+    }
+
+    /// The deduped-vs-standard rows at one step, for every matrix both runs have.
+    public static func dedupComparison(deduped: String, standard: String, step: Int, database: PyTrackDatabase) throws -> [DerivedMetric] {
+        let a = try database.stepMetrics(model: deduped, step: step, metrics: ["frobenius", "alpha"])
+        let b = try database.stepMetrics(model: standard, step: step, metrics: ["frobenius", "alpha"])
+        let sa = try database.stepBlobs(model: deduped, step: step, kind: "singular_values")
+        let sb = try database.stepBlobs(model: standard, step: step, kind: "singular_values")
+        var rows: [DerivedMetric] = []
+        func row(_ key: MatrixKey, _ metric: String, _ value: Double?) {
+            rows.append(DerivedMetric(model: deduped, otherModel: standard, step: step, layer: key.layer, matrix: key.matrix,
+                                      metric: metric, value: value.flatMap { $0.isFinite ? $0 : nil }, version: MetricGroups.derived))
+        }
+        for key in Set(a.keys).intersection(b.keys).sorted() {
+            let ma = a[key] ?? [:], mb = b[key] ?? [:]
+            if let fa = ma["frobenius"], let fb = mb["frobenius"] {
+                row(key, "dedup_norm_ratio", { guard let fa, let fb, fb > 0 else { return nil }; return fa / fb }())
+            }
+            if let xa = ma["alpha"], let xb = mb["alpha"] {
+                row(key, "dedup_alpha_diff", { guard let xa, let xb else { return nil }; return xa - xb }())
+            }
+            if case let .float32(va)? = sa[key]?.payload, case let .float32(vb)? = sb[key]?.payload, !va.isEmpty, !vb.isEmpty {
+                row(key, "dedup_w1_spectrum", SpectrumDistance.wasserstein1Normalised(va.map(Double.init), vb.map(Double.init)))
+            }
+        }
+        return rows
+    }
+}
