@@ -1,7 +1,132 @@
 import ArgumentParser
+import Foundation
+import PyTrackCompute
+import PyTrackHub
+import PyTrackModel
+import PyTrackReport
+import PyTrackStore
 
-/// `pytrack demo` (being built; see the issue for it).
+/// `pytrack demo`: the whole pipeline on the embedded demo suite, offline.
 struct Demo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Not built yet.")
-    func run() async throws { throw ValidationError("pytrack demo is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run sync -> compute -> report on the embedded demo suite (a trained tiny GPT-NeoX pair), offline.",
+        discussion: """
+        Starts a local hub (tools/testhub/hub_server.py) on 127.0.0.1 serving Tests/Fixtures/demo-hub with
+        the real hub protocol, syncs both runs into a temporary huggingface_hub cache, computes every
+        checkpoint into db/demo.sqlite and writes the report to Reports/demo/. The data is a SYNTHETIC demo
+        series (see tools/demo-suite/README.md), not Pythia, and the report says so.
+        Run it from the repository root.
+        Example:
+          swift run -c release pytrack demo
+          pytrack demo --db /tmp/demo.sqlite --out /tmp/demo-report --threads 2
+        """)
+
+    @Option(name: .long, help: "The demo suite in hub layout (<org>/<name>/<revision>/...).")
+    var suite: String = "Tests/Fixtures/demo-hub"
+
+    @Option(name: .long, help: "The manifest naming the demo pair.")
+    var manifest: String = "manifests/demo.json"
+
+    @Option(name: .long, help: "SQLite database to write.")
+    var db: String = "db/demo.sqlite"
+
+    @Option(name: .long, help: "Report folder to write.")
+    var out: String = "Reports/demo"
+
+    @Option(name: .long, help: "Checkpoint cache to sync into (default: a temporary folder, removed afterwards).")
+    var cache: String?
+
+    @Option(name: .long, help: "Worker threads for compute (default: number of cores).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() async throws {
+        let started = Date()
+        let fm = FileManager.default
+        let suiteURL = URL(fileURLWithPath: suite, isDirectory: true)
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: suiteURL.path, isDirectory: &isDir), isDir.boolValue else {
+            throw DemoError.missing(path: suite, what: "demo suite folder (run from the repository root, or pass --suite)")
+        }
+        let script = LocalHubServer.defaultScript()
+        guard fm.fileExists(atPath: script.path) else {
+            throw DemoError.missing(path: script.path, what: "test hub server (run from the repository root, or set PYTRACK_HUB_SERVER)")
+        }
+        let demoManifest = try Manifest.load(from: URL(fileURLWithPath: manifest))
+
+        // 1. A real hub on loopback.
+        say("[1/4] starting a local hub on 127.0.0.1 serving \(suite)")
+        let server = try LocalHubServer(root: suiteURL, script: script)
+        defer { server.stop() }
+        say("      hub at \(server.endpoint)")
+
+        // 2. Sync into a scratch cache (or --cache), recording each checkpoint in the database.
+        let cacheDir: URL
+        var removeCache = false
+        if let cache {
+            cacheDir = URL(fileURLWithPath: cache, isDirectory: true)
+        } else {
+            cacheDir = fm.temporaryDirectory.appendingPathComponent("pytrack-demo-cache-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
+            removeCache = true
+        }
+        defer { if removeCache { try? fm.removeItem(at: cacheDir) } }
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["HF_TOKEN", "HF_HUB_OFFLINE", "HF_ENDPOINT", "HF_HUB_CACHE"] { environment[key] = nil }
+        let hub = HubEnvironment(endpoint: server.endpoint, cache: cacheDir.path, environment: environment)
+        let database = try PyTrackDatabase(path: db)
+        say("[2/4] sync \(demoManifest.repositories.joined(separator: " + ")) into \(cacheDir.path)")
+        var request = SyncRequest(repositories: demoManifest.repositories, steps: demoManifest.steps,
+                                  schedule: demoManifest.schedule, files: demoManifest.files)
+        request.jobs = 4
+        let sync = CheckpointSync(environment: hub, progress: SyncProgress())
+        sync.record = CheckpointSync.databaseRecorder(database, source: "demo hub \(server.endpoint)")
+        let synced = try sync.run(request)
+        say("      \(synced.headline)")
+        if !synced.problems.isEmpty {
+            throw DemoError.stage("sync", synced.problems.joined(separator: "; "))
+        }
+
+        // 3. Compute every synced checkpoint of both runs.
+        let reader = HubCacheReader(root: cacheDir)
+        let plan = ComputePlan.fromCache(models: demoManifest.repositories,
+                                         steps: { ComputePlan.cachedSteps(model: $0, cache: reader) },
+                                         cache: reader, isDemo: true)
+        say("[3/4] compute \(plan.units.count) checkpoints into \(db)")
+        let engine = ComputeEngine(database: database, options: ComputeOptions(threads: threads))
+        let computed = engine.run(plan)
+        say("      \(computed.line)")
+        if !computed.succeeded {
+            throw DemoError.stage("compute", computed.line)
+        }
+
+        // 4. Report.
+        say("[4/4] report into \(out)")
+        let builder = ReportBuilder(database: database, options: .init(
+            outputDirectory: URL(fileURLWithPath: out, isDirectory: true), models: demoManifest.repositories, matrixLayer: nil))
+        let summary = try builder.build()
+        let index = URL(fileURLWithPath: summary.indexPath).standardizedFileURL
+        say(String(format: "done in %.1f s. Open the report:", Date().timeIntervalSince(started)))
+        print(index.path)
+    }
+
+    private func say(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// Why the demo could not run (one line each).
+enum DemoError: Error, CustomStringConvertible {
+    case missing(path: String, what: String)
+    case stage(String, String)
+
+    var description: String {
+        switch self {
+        case let .missing(path, what): return "\(path): no \(what)"
+        case let .stage(stage, detail): return "demo \(stage) failed: \(detail)"
+        }
+    }
 }
