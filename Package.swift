@@ -2,7 +2,8 @@
 import PackageDescription
 
 // One target per concern; dependencies point one way (see DESIGN notes in README.md):
-// Formats <- Model <- Compute -> Stats, Store; Hub -> Model, Store; Report -> Store, Stats; CLI on top.
+// Model -> Formats; Hub -> Model, Store; Compute -> Formats, Model, Stats, Store, Hub (cache layout);
+// Report -> Store, Stats; the CLI on top.
 let package = Package(
     name: "pytrack",
     platforms: [.macOS(.v13)],
@@ -41,7 +42,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PyTrackCompute", dependencies: [
-            "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
+            "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PyTrackReport", dependencies: ["PyTrackStore", "PyTrackStats"]),

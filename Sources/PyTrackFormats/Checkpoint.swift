@@ -44,6 +44,11 @@ public final class Checkpoint: @unchecked Sendable {
         self.locations = locations
     }
 
+    /// The weight entry points a checkpoint directory is searched for, in order of preference
+    /// (safetensors first: mmap and no pickle).
+    public static let directoryEntryNames = ["model.safetensors", "model.safetensors.index.json",
+                                             "pytorch_model.bin", "pytorch_model.bin.index.json"]
+
     /// Opens a `.safetensors` file, a `.bin` file, an index json, or a directory holding one of them.
     public static func open(_ path: String) throws -> Checkpoint {
         var isDir: ObjCBool = false
@@ -52,7 +57,7 @@ public final class Checkpoint: @unchecked Sendable {
         }
         if isDir.boolValue {
             let dir = URL(fileURLWithPath: path)
-            for name in ["model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json"] {
+            for name in directoryEntryNames {
                 let p = dir.appendingPathComponent(name).path
                 if FileManager.default.fileExists(atPath: p) { return try openFile(p) }
             }

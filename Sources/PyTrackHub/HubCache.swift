@@ -30,12 +30,24 @@ public struct HubCache: Sendable {
         return try repositoryFolder(repo).appendingPathComponent("blobs", isDirectory: true).appendingPathComponent(etag + ".incomplete")
     }
 
+    /// `snapshots/<commit>/`: one revision's files.
+    public func snapshot(repo: String, commit: String) throws -> URL {
+        try HubCache.checkCommit(commit)
+        return try repositoryFolder(repo).appendingPathComponent("snapshots", isDirectory: true).appendingPathComponent(commit, isDirectory: true)
+    }
+
     /// `snapshots/<commit>/<path>`.
     public func snapshotFile(repo: String, commit: String, path: String) throws -> URL {
-        try HubCache.checkCommit(commit)
-        var url = try repositoryFolder(repo).appendingPathComponent("snapshots", isDirectory: true).appendingPathComponent(commit, isDirectory: true)
+        var url = try snapshot(repo: repo, commit: commit)
         for c in try HubCache.pathComponents(path) { url.appendPathComponent(c) }
         return url
+    }
+
+    /// The revisions with a ref recorded (`refs/*`), sorted; names that are not safe are left out.
+    public func revisions(repo: String) throws -> [String] {
+        let refs = try repositoryFolder(repo).appendingPathComponent("refs", isDirectory: true)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: refs.path)) ?? []
+        return names.filter { (try? HubCache.pathComponents($0)) != nil }.sorted()
     }
 
     /// The commit `refs/<revision>` points at, if recorded.
