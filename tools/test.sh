@@ -5,12 +5,13 @@
 #   2. the demo end to end (release build), exactly as README's demo command runs it;
 #   3. independent checks of what the demo produced (checkpoint files, database rows for every
 #      checkpoint of both runs, report pages and SVGs) and the report in headless Chromium.
-# Prints one closing line 'pytrack: N passed, M failed'.
+# Prints one closing line 'pytrack: N passed, M failed, K skipped'.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p artifacts
 failed=0
 passed=0
+skipped=0
 
 step() { echo; echo "==> $*"; }
 
@@ -20,12 +21,13 @@ swift build -c release --product pytrack || { echo "pytrack: 0 passed, 1 failed"
 step "swift test"
 swift test 2>&1 | tee artifacts/swift-test.log
 swift_rc=${PIPESTATUS[0]}
-summary=$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" artifacts/swift-test.log | tail -n 1)
-n=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
-f=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
-if [ -z "$summary" ]; then n=0; f=1; fi
+summary=$(grep -E "^\s*Executed [0-9]+ tests?, with" artifacts/swift-test.log | tail -n 1)
+n=$(echo "$summary" | sed -nE 's/.*Executed ([0-9]+) tests?.*/\1/p')
+f=$(echo "$summary" | sed -nE 's/.* ([0-9]+) failures?.*/\1/p')
+s=$(echo "$summary" | sed -nE 's/.*with ([0-9]+) tests? skipped.*/\1/p')
+n=${n:-0}; f=${f:-1}; s=${s:-0}
 if [ "$swift_rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-passed=$((passed + n - f)); failed=$((failed + f))
+passed=$((passed + n - f - s)); failed=$((failed + f)); skipped=$s
 
 check() {
   local name=$1; shift
@@ -40,5 +42,5 @@ check "demo outputs (database rows, report files)" python3 tools/demo-suite/chec
 check "demo report in headless Chromium" python3 tools/report/check_report.py Reports/demo artifacts/demo-screenshots
 
 echo
-echo "pytrack: $passed passed, $failed failed"
+echo "pytrack: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
