@@ -17,7 +17,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // PyTrackHub: streaming SHA-256 of multi-GB downloads (BoringSSL's SHA-NI assembly on Linux).
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
     ],
@@ -38,19 +37,16 @@ let package = Package(
         ]),
         .target(name: "PyTrackHub", dependencies: [
             "CCurl", "PyTrackModel", "PyTrackStore",
-            .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PyTrackCompute", dependencies: [
             "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub",
-            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "PyTrackReport", dependencies: ["PyTrackStore", "PyTrackStats"]),
         .executableTarget(name: "pytrack", dependencies: [
             "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
             "PyTrackHub", "PyTrackCompute", "PyTrackReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "PyTrackFormatsTests", dependencies: ["PyTrackFormats"]),
