@@ -17,7 +17,7 @@ import sys
 import time
 
 import numpy as np
-from scipy import integrate, stats
+from scipy import integrate, optimize, stats
 
 QUANTILES = [0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999]
 QUANTILE_NAMES = ["quantile_" + ("%g" % q) for q in QUANTILES]
@@ -99,6 +99,24 @@ def element_metrics(x):
     return out
 
 
+# Student-t df cap (as pytrack's StudentTFit.maximumDF): a Gaussian sample's MLE df is infinite.
+STUDENT_T_DF_CAP = 1000.0
+
+
+def tight_fmin(func, x0, args=(), disp=0):
+    """scipy's default fit optimizer (Nelder-Mead fmin) with tolerances tight enough for a reference."""
+    return optimize.fmin(func, x0, args=args, xtol=1e-12, ftol=1e-13, maxiter=200000, maxfun=200000, disp=0)
+
+
+def student_t_fit(x):
+    """Student-t MLE (df, loc, scale) by scipy.stats.t.fit; when the MLE df exceeds the cap, the MLE with
+    df fixed at the cap (the constrained maximum: the profile likelihood still rises there)."""
+    df, loc, scale = stats.t.fit(x, optimizer=tight_fmin)
+    if not df < STUDENT_T_DF_CAP:
+        df, loc, scale = stats.t.fit(x, fix_df=STUDENT_T_DF_CAP, optimizer=tight_fmin)
+    return float(df), float(loc), float(scale)
+
+
 def fit_metrics(x):
     xs = np.sort(x)
     mu, sigma = float(x.mean()), float(x.std())
@@ -109,6 +127,10 @@ def fit_metrics(x):
     out.update({"logistic_mu": float(lmu), "logistic_s": float(ls),
                 "logistic_loglik": float(stats.logistic.logpdf(x, lmu, ls).mean()),
                 "logistic_ks": ks_sorted(xs, stats.logistic.cdf(xs, lmu, ls))})
+    df, tmu, ts = student_t_fit(x)
+    out.update({"student_t_df": df, "student_t_mu": tmu, "student_t_s": ts,
+                "student_t_loglik": float(stats.t.logpdf(x, df, tmu, ts).mean()),
+                "student_t_ks": float(stats.kstest(x, "t", args=(df, tmu, ts)).statistic)})
     return out
 
 
