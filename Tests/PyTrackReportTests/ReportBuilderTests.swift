@@ -120,6 +120,17 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertTrue(heat.contains("missing cell"))
     }
 
+    func testStudentTDegreesOfFreedomChartUsesALogAxis() throws {
+        let root = try report().appendingPathComponent("pythia-synthetic")
+        let svg = try String(contentsOf: root.appendingPathComponent("shape/tdf-mlp_in.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("Fitted Student-t degrees of freedom over training"))
+        XCTAssertTrue(svg.contains("log scale"))
+        // Synthetic df runs from 30 down to 5: a log axis over that range carries the decade tick 10.
+        XCTAssertTrue(svg.contains(">10<"), "decade tick")
+        let pages = files(root, ext: "html").map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }
+        XCTAssertTrue(pages.contains { $0.contains("shape/tdf-mlp_in.svg") }, "figure linked from a page")
+    }
+
     func testOutlierDimensionsAreMarked() throws {
         let root = try report().appendingPathComponent("pythia-synthetic")
         // The synthetic gains carry one outlier dimension (32 / 3 = 10) in every layer from step 1 on.
