@@ -62,6 +62,9 @@ public struct StudentTFit: Sendable {
                 best = cur; bestLL = e.ll
                 guard let d = StudentTFit.direction(e, at: cur) else { break }
                 let next = cur.moved(by: d, fraction: 1)
+                // Nothing left to gain at the resolution of the mean log-likelihood (flat in df near the cap).
+                let decrement = e.g.0 * d.0 + e.g.1 * d.1 + e.g.2 * (next.eta - cur.eta)
+                if decrement <= 1e-14 * max(1, abs(e.ll)) { break }
                 guard next.s > 0, next.mu.isFinite else { break }
                 let small = abs(d.0) <= 1e-7 * cur.s && abs(d.1) <= 1e-7 * cur.s && abs(next.eta - cur.eta) <= 1e-7
                 cur = next

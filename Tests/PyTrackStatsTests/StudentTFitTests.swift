@@ -62,11 +62,15 @@ final class StudentTFitTests: XCTestCase {
 
     func testGaussianSampleGivesLargeDFAndT3GivesThree() {
         var rng = Xoshiro256StarStar(seed: 21)
-        var g = [Double](repeating: 0, count: 300_000)
+        var g = [Double](repeating: 0, count: 600_000) // > 2^19: the subsample + polish path, flat in df
         g.withUnsafeMutableBufferPointer { rng.fillNormal($0, mu: 0.001, sigma: 0.02) }
-        let gf = fit(g.map(Float.init))
+        let gx = g.map(Float.init)
+        let gf = fit(gx)
         XCTAssertGreaterThan(gf.df, 100, "Gaussian sample: df \(gf.df)")
         assertClose(gf.s, 0.02, rel: 0.01, "Gaussian s ~ sigma")
+        let (gs, gm) = gx.withUnsafeBufferPointer { (SortedSample(finite: $0), ElementMoments($0)) }
+        let gFull = StudentTFit.newton(gs, start: StudentTFit.startingPoint(sorted: gs, moments: gm)!, tolerance: 1e-12)
+        XCTAssertGreaterThanOrEqual(gf.meanLogLikelihood, gFull.ll - 1e-12, "Gaussian: polished fit as good as full Newton")
 
         let t3 = tSample(df: 3, count: 300_000, scale: 0.01, seed: 5)
         let tf = fit(t3.map(Float.init))

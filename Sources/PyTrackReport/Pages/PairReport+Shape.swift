@@ -18,7 +18,7 @@ extension PairReport {
             ("tail", "Fraction of elements beyond 6σ", "fraction with |w − mean| > 6 std", { m, k, s in m.value("tail_frac_6sigma", k, step: s) }, nil, .linear),
             ("alpha", "Power-law exponent α of the eigenvalues σ²", "α (Clauset-Shalizi-Newman MLE)", { m, k, s in m.value("alpha", k, step: s) }, nil, .linear),
             // compute caps df at 1000 (a Gaussian sample's MLE df is infinite): the reference line marks the cap.
-            ("tdf", "Fitted Student-t degrees of freedom", "df (log scale; small = heavy tails, 1000 = cap, Gaussian-like)",
+            ("tdf", "Fitted Student-t degrees of freedom", "Student-t df (log scale; cap 1000)",
              { m, k, s in m.value("student_t_df", k, step: s) }, 1000, .log),
         ]
         let needs = ["kurtosis": ["excess_kurtosis"], "ks": ["gauss_ks", "logistic_ks"], "tail": ["tail_frac_6sigma"], "alpha": ["alpha"], "tdf": ["student_t_df"]]
