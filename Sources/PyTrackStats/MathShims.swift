@@ -15,3 +15,5 @@ import Darwin
 @inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 @inline(__always) func _log1p(_ x: Double) -> Double { log1p(x) }
 @inline(__always) func _lgamma(_ x: Double) -> Double { lgamma(x) }
+@inline(__always) func _asinh(_ x: Double) -> Double { asinh(x) }
+@inline(__always) func _sinh(_ x: Double) -> Double { sinh(x) }

@@ -97,6 +97,10 @@ public struct MatrixStatistics: Sendable {
         out.append(("mp_edge_lower", sv == nil ? .nan : mp.lowerEdge))
         out.append(("alpha_tail_count", Double(pl.tailCount)))
         out.append(("nonfinite_count", Double(nonfinite)))
+        let studentT = StudentTFit(sorted: sorted, moments: mom)
+        out.append(("student_t_df", studentT.df)); out.append(("student_t_mu", studentT.mu))
+        out.append(("student_t_s", studentT.s)); out.append(("student_t_loglik", studentT.meanLogLikelihood))
+        out.append(("student_t_ks", studentT.ks))
 
         var gs: [Double] = [], ls: [Double] = []
         if options.sampledReferences, sv != nil, gauss.sigma > 0, logistic.s > 0 {

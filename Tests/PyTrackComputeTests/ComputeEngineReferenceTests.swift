@@ -25,6 +25,8 @@ final class ComputeEngineReferenceTests: XCTestCase {
         "mp_edge": (1e-9, 0), "mp_edge_lower": (1e-9, 0), "mp_ks": (1, 1e-4), "mp_spikes": (0, 0),
         "alpha": (0.01, 0), "alpha_xmin": (1e-3, 0), "alpha_ks": (1, 1e-3),
         "nonfinite_count": (0, 0), "outlier_count": (0, 0),
+        // Student-t MLE vs scipy.stats.t.fit (df capped at 1000 in both); mu is compared relative to s below.
+        "student_t_df": (1e-3, 0), "student_t_s": (1e-4, 0), "student_t_loglik": (1e-6, 0), "student_t_ks": (1, 1e-4),
     ]
 
     var db: PyTrackDatabase!
@@ -79,6 +81,9 @@ final class ComputeEngineReferenceTests: XCTestCase {
                 } else if metric == "logistic_mu" {
                     let s = want.metrics["logistic_s"]!! 
                     XCTAssertLessThanOrEqual(abs(value - expected), 1e-4 * s, "\(name) logistic_mu")
+                } else if metric == "student_t_mu" {
+                    let s = want.metrics["student_t_s"]!!
+                    XCTAssertLessThanOrEqual(abs(value - expected), 1e-4 * s, "\(name) student_t_mu")
                 } else if let (rel, floor) = Self.tolerances[metric] {
                     assertClose(value, expected, rel: rel, floor: floor, "\(name) \(metric)")
                 } else {

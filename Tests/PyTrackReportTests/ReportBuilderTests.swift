@@ -120,6 +120,15 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertTrue(heat.contains("missing cell"))
     }
 
+    func testStudentTDegreesOfFreedomChartUsesALogAxis() throws {
+        let root = try report().appendingPathComponent("pythia-synthetic")
+        let svg = try String(contentsOf: root.appendingPathComponent("shape/tdf-mlp_in.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("Fitted Student-t degrees of freedom over training"))
+        XCTAssertTrue(svg.contains("Student-t df (log scale; cap 1000)"))
+        let pages = files(root, ext: "html").map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }
+        XCTAssertTrue(pages.contains { $0.contains("shape/tdf-mlp_in.svg") }, "figure linked from a page")
+    }
+
     func testOutlierDimensionsAreMarked() throws {
         let root = try report().appendingPathComponent("pythia-synthetic")
         // The synthetic gains carry one outlier dimension (32 / 3 = 10) in every layer from step 1 on.

@@ -68,7 +68,8 @@ final class MatrixStatisticsTests: XCTestCase {
                         "skewness", "excess_kurtosis", "max_abs_z", "tail_frac_6sigma", "gauss_mu", "gauss_sigma",
                         "gauss_loglik", "gauss_ks", "logistic_mu", "logistic_s", "logistic_loglik", "logistic_ks",
                         "mp_edge", "mp_ks", "mp_spikes", "alpha", "alpha_xmin", "alpha_ks", "mp_edge_lower",
-                        "nonfinite_count"] + MatrixStatistics.quantileNames
+                        "nonfinite_count", "student_t_df", "student_t_mu", "student_t_s", "student_t_loglik",
+                        "student_t_ks"] + MatrixStatistics.quantileNames
         for c in contract { XCTAssertNotNil(st.metric(c), c) }
     }
 

@@ -14,6 +14,7 @@ enum StatsFixtures {
         let singular_values: [Double]
         let singular_values_float32_numpy: [Double]
         let logistic_loglik_at_scipy: Double
+        let student_t_scipy_default: StudentTDefaultRef
         let histogram: HistogramRef
     }
     struct VectorRef: Decodable {
@@ -22,6 +23,8 @@ enum StatsFixtures {
         let outliers: [Int]
         let histogram: HistogramRef
     }
+    struct StudentTDefaultRef: Decodable { let df: Double, mu: Double, s: Double, loglik: Double }
+    struct StudentTCDFPoint: Decodable { let df: Double, z: Double, cdf: Double, logpdf: Double }
     struct MPPoint: Decodable { let q: Double, x: Double, cdf: Double, density: Double }
     struct W1Ref: Decodable { let a: [Double], b: [Double], w1_normalised: Double }
     struct DepthRef: Decodable { let layers: [Int], norms: [Double], slope: Double }
@@ -29,6 +32,7 @@ enum StatsFixtures {
         let matrices: [MatrixRef]
         let vectors: [VectorRef]
         let mp_cdf: [MPPoint]
+        let student_t_cdf: [StudentTCDFPoint]
         let wasserstein: W1Ref
         let depth_growth: DepthRef
     }

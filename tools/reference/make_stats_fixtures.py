@@ -33,6 +33,13 @@ def matrices(rng):
     yield "fp16_200x100", rng.normal(0, 0.02, (200, 100)).astype(np.float16)
 
 
+def student_t_default(x):
+    """scipy.stats.t.fit with its default optimizer (which may stop early) and the mean log-likelihood there."""
+    df, loc, scale = stats.t.fit(x)
+    return {"df": float(df), "mu": float(loc), "s": float(scale),
+            "loglik": float(stats.t.logpdf(x, df, loc, scale).mean())}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20240611)
@@ -49,6 +56,7 @@ def main():
             "metrics": metrics, "singular_values": s.tolist(),
             "singular_values_float32_numpy": np.linalg.svd(w32, compute_uv=False).astype(np.float64).tolist(),
             "logistic_loglik_at_scipy": float(stats.logistic.logpdf(x, lmu, ls).mean()),
+            "student_t_scipy_default": student_t_default(x),
             "histogram": {"bins": MATRIX_BINS, "lower": float(x.min()), "upper": float(x.max()),
                           "counts": hist.tolist()},
         })
@@ -73,6 +81,10 @@ def main():
             xv = a + t * (b - a)
             mp.append({"q": q, "x": xv, "cdf": ref.mp_eigen_cdf(xv, q), "density": ref.mp_eigen_density(xv, q)})
     doc["mp_cdf"] = mp
+    # Student-t CDF (scipy.stats.t.cdf, standard: loc 0, scale 1) over df and z, tails included.
+    doc["student_t_cdf"] = [{"df": df, "z": z, "cdf": float(stats.t.cdf(z, df)), "logpdf": float(stats.t.logpdf(z, df))}
+                            for df in (0.1, 0.5, 1.0, 2.5, 3.0, 7.3, 30.0, 250.0, 1000.0)
+                            for z in (-1e4, -200.0, -12.5, -3.0, -1.0, -0.1, 0.0, 1e-3, 0.7, 2.0, 6.0, 40.0, 1e3)]
     # Wasserstein-1 between normalised spectra of different sizes.
     a = np.sort(rng.gamma(2.0, 1.0, 37))[::-1]
     b = np.sort(rng.gamma(3.0, 0.5, 50))[::-1]

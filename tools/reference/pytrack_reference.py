@@ -17,7 +17,7 @@ import sys
 import time
 
 import numpy as np
-from scipy import integrate, stats
+from scipy import integrate, optimize, stats
 
 QUANTILES = [0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999]
 QUANTILE_NAMES = ["quantile_" + ("%g" % q) for q in QUANTILES]
@@ -88,7 +88,7 @@ def power_law(eigs, min_tail=10):
 
 
 def element_metrics(x):
-    """Moments, tails, quantiles, Gaussian and logistic fits of the finite float64 elements x."""
+    """Moments, tails and quantiles of the finite float64 elements x."""
     mean = float(x.mean())
     std = float(x.std())
     out = {"mean": mean, "std": std, "skewness": float(stats.skew(x)),
@@ -99,7 +99,28 @@ def element_metrics(x):
     return out
 
 
-def fit_metrics(x):
+# Student-t df cap (as pytrack's StudentTFit.maximumDF): a Gaussian sample's MLE df is infinite.
+STUDENT_T_DF_CAP = 1000.0
+
+
+def tight_fmin(func, x0, args=(), disp=0):
+    """scipy's default fit optimizer (Nelder-Mead fmin) with tolerances tight enough for a reference."""
+    return optimize.fmin(func, x0, args=args, xtol=1e-12, ftol=1e-13, maxiter=200000, maxfun=200000, disp=0)
+
+
+def student_t_fit(x, tight=True):
+    """Student-t MLE (df, loc, scale) by scipy.stats.t.fit; when the MLE df exceeds the cap, the MLE with
+    df fixed at the cap (the constrained maximum: the profile likelihood still rises there).
+    tight=True (fixtures) uses `tight_fmin`; tight=False scipy's default optimizer (what a researcher
+    would run; thousands of likelihood evaluations on all elements are too slow for 38M-element matrices)."""
+    opt = {"optimizer": tight_fmin} if tight else {}
+    df, loc, scale = stats.t.fit(x, **opt)
+    if not df < STUDENT_T_DF_CAP:
+        df, loc, scale = stats.t.fit(x, fix_df=STUDENT_T_DF_CAP, **opt)
+    return float(df), float(loc), float(scale)
+
+
+def fit_metrics(x, tight_t=True):
     xs = np.sort(x)
     mu, sigma = float(x.mean()), float(x.std())
     out = {"gauss_mu": mu, "gauss_sigma": sigma,
@@ -109,10 +130,14 @@ def fit_metrics(x):
     out.update({"logistic_mu": float(lmu), "logistic_s": float(ls),
                 "logistic_loglik": float(stats.logistic.logpdf(x, lmu, ls).mean()),
                 "logistic_ks": ks_sorted(xs, stats.logistic.cdf(xs, lmu, ls))})
+    df, tmu, ts = student_t_fit(x, tight=tight_t)
+    out.update({"student_t_df": df, "student_t_mu": tmu, "student_t_s": ts,
+                "student_t_loglik": float(stats.t.logpdf(x, df, tmu, ts).mean()),
+                "student_t_ks": float(stats.kstest(x, "t", args=(df, tmu, ts)).statistic)})
     return out
 
 
-def matrix_metrics(w, samples=False, seed=0, min_tail=10):
+def matrix_metrics(w, samples=False, seed=0, min_tail=10, tight_t=True):
     """All per-matrix metrics of a 2-D array (any float dtype); returns (metrics, singular_values, extras)."""
     w64 = np.asarray(w, dtype=np.float64)
     m, n = w64.shape
@@ -124,7 +149,7 @@ def matrix_metrics(w, samples=False, seed=0, min_tail=10):
     p = s[s > 0] / s.sum()
     out["effective_rank"] = float(math.exp(-(p * np.log(p)).sum()))
     out.update(element_metrics(x))
-    out.update(fit_metrics(x))
+    out.update(fit_metrics(x, tight_t))
     out.update(mp_metrics(s, m, n, out["std"]))
     out.update(power_law(s * s, min_tail))
     out["nonfinite_count"] = 0.0
@@ -213,7 +238,7 @@ def main(argv=None):
                 continue
             t = time.perf_counter()
             if arr.ndim == 2:
-                metrics, _, _ = matrix_metrics(arr, samples=not args.no_samples, seed=args.seed)
+                metrics, _, _ = matrix_metrics(arr, samples=not args.no_samples, seed=args.seed, tight_t=False)
             else:
                 metrics, outliers = vector_metrics(arr)
                 metrics["outliers"] = outliers

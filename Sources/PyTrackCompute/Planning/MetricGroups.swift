@@ -5,7 +5,7 @@ public enum MetricGroups {
     /// Weight matrices (qkv, q, k, v, attn_out, mlp_in, mlp_out, embed_in, embed_out).
     public static let matrix: [String: Int] = [
         "moments": 1,    // mean, std, skewness, excess_kurtosis, max_abs_z, tail_frac_6sigma, quantiles, nonfinite_count
-        "fits": 1,       // gauss_*, logistic_*, student_t_df
+        "fits": 2,       // gauss_*, logistic_*, student_t_* (v2: Student-t fit added)
         "spectrum": 1,   // frobenius, spectral/nuclear norm, stable/effective rank, singular_values blob
         "mp": 1,         // mp_edge, mp_edge_lower, mp_ks, mp_spikes
         "powerlaw": 1,   // alpha, alpha_xmin, alpha_ks

@@ -7,22 +7,27 @@ extension PairReport {
     mutating func shapeSection() throws -> ReportPage.Section {
         var figures: [ReportPage.Figure] = []
         var more: [ReportPage.Figure] = []
-        typealias Spec = (id: String, title: String, yLabel: String, value: (ModelSeries, MatrixKey, Int) -> Double?, zero: Double?)
+        typealias Spec = (id: String, title: String, yLabel: String, value: (ModelSeries, MatrixKey, Int) -> Double?, zero: Double?,
+                          yKind: AxisScale.Kind)
         let specs: [Spec] = [
-            ("kurtosis", "Excess kurtosis", "excess kurtosis (0 = Gaussian, 1.2 = logistic)", { m, k, s in m.value("excess_kurtosis", k, step: s) }, 0),
+            ("kurtosis", "Excess kurtosis", "excess kurtosis (0 = Gaussian, 1.2 = logistic)", { m, k, s in m.value("excess_kurtosis", k, step: s) }, 0, .linear),
             ("ks", "KS(Gaussian) − KS(logistic)", "difference of KS distances (> 0: logistic fits better)", { m, k, s in
                 guard let g = m.value("gauss_ks", k, step: s), let l = m.value("logistic_ks", k, step: s) else { return nil }
                 return g - l
-            }, 0),
-            ("tail", "Fraction of elements beyond 6σ", "fraction with |w − mean| > 6 std", { m, k, s in m.value("tail_frac_6sigma", k, step: s) }, nil),
-            ("alpha", "Power-law exponent α of the eigenvalues σ²", "α (Clauset-Shalizi-Newman MLE)", { m, k, s in m.value("alpha", k, step: s) }, nil),
+            }, 0, .linear),
+            ("tail", "Fraction of elements beyond 6σ", "fraction with |w − mean| > 6 std", { m, k, s in m.value("tail_frac_6sigma", k, step: s) }, nil, .linear),
+            ("alpha", "Power-law exponent α of the eigenvalues σ²", "α (Clauset-Shalizi-Newman MLE)", { m, k, s in m.value("alpha", k, step: s) }, nil, .linear),
+            // compute caps df at 1000 (a Gaussian sample's MLE df is infinite): the reference line marks the cap.
+            ("tdf", "Fitted Student-t degrees of freedom", "Student-t df (log scale; cap 1000)",
+             { m, k, s in m.value("student_t_df", k, step: s) }, 1000, .log),
         ]
-        let needs = ["kurtosis": ["excess_kurtosis"], "ks": ["gauss_ks", "logistic_ks"], "tail": ["tail_frac_6sigma"], "alpha": ["alpha"]]
+        let needs = ["kurtosis": ["excess_kurtosis"], "ks": ["gauss_ks", "logistic_ks"], "tail": ["tail_frac_6sigma"], "alpha": ["alpha"], "tdf": ["student_t_df"]]
         for role in MatrixNames.layerRoles {
             for spec in specs {
                 guard models.contains(where: { m in (needs[spec.id] ?? []).allSatisfy { m.has($0, matrix: role) } }) else { continue }
                 let title = "\(spec.title) over training · \(MatrixNames.describe(role))"
-                var f = frame(title: title, subtitle: "one line per layer; standard and deduped on the same axes", xLabel: stepLabel, yLabel: spec.yLabel)
+                var f = frame(title: title, subtitle: "one line per layer; standard and deduped on the same axes", xLabel: stepLabel, yLabel: spec.yLabel,
+                              yKind: spec.yKind)
                 f.legend = layerLegend(models.map(\.layers).max() ?? 0)
                 let chart = LineChart(frame: f, panels: models.map { m in
                     LineChart.Panel(title: panelTitle(m), series: layerLines(m, metric: "", role: role, transform: spec.value),
@@ -31,13 +36,13 @@ extension PairReport {
                 let file = "shape/\(spec.id)-\(role).svg"
                 try write(chart.render(), to: file)
                 let fig = ReportPage.Figure.image(src: file, alt: title, caption: title + ".")
-                if ["qkv", "mlp_in"].contains(role) && ["kurtosis", "ks"].contains(spec.id) { figures.append(fig) } else { more.append(fig) }
+                if ["qkv", "mlp_in"].contains(role) && ["kurtosis", "ks", "tdf"].contains(spec.id) { figures.append(fig) } else { more.append(fig) }
             }
         }
         if figures.isEmpty && more.isEmpty { figures.append(.note("No distribution-shape metrics are stored.")) }
         return ReportPage.Section(
             id: "shape", title: "5. Element-distribution shape over training",
-            intro: "Do the weights stay Gaussian? Excess kurtosis (0 for a Gaussian, 1.2 for a logistic), which of the fitted Gaussian and logistic is closer in Kolmogorov-Smirnov distance, the fraction of elements beyond six standard deviations, and the power-law exponent of the eigenvalue tail.",
+            intro: "Do the weights stay Gaussian? Excess kurtosis (0 for a Gaussian, 1.2 for a logistic), which of the fitted Gaussian and logistic is closer in Kolmogorov-Smirnov distance, the fraction of elements beyond six standard deviations, the power-law exponent of the eigenvalue tail, and the degrees of freedom of the maximum-likelihood Student-t fit (falling df = heavier tails; capped at 1000).",
             figures: figures, more: more)
     }
 

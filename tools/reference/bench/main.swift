@@ -24,7 +24,8 @@ for shape in shapes {
     let (m, n) = (mn[0], mn[1])
     let w = read("\(dir)/\(shape).f32", as: Float.self)
     let truth = read("\(dir)/\(shape).sv64", as: Double.self)
-    for method in SingularValues.Method.allCases {
+    let partsOnly = ProcessInfo.processInfo.environment["BENCH_PARTS_ONLY"] == "1"
+    for method in SingularValues.Method.allCases where !partsOnly {
         if m * n > 10_000_000 && method == .gesvdFloat { continue }
         let (sv, t) = try w.withUnsafeBufferPointer { b in try time { try SingularValues.compute(b, rows: m, cols: n, method: method) } }
         var maxRel = 0.0, maxRelTop = 0.0
@@ -35,7 +36,7 @@ for shape in shapes {
         print(String(format: "%@ threads=%d %-12@ used=%-12@ %.3f s  max_rel_err=%.2e  max_err/sigma_max=%.2e",
                      String(shape), threads, method.rawValue, sv.method.rawValue, t, maxRel, maxRelTop))
     }
-    for samples in [false, true] {
+    for samples in [false, true] where !partsOnly {
         var opt = MatrixStatistics.Options(); opt.sampledReferences = samples
         let (st, t) = try w.withUnsafeBufferPointer { b in try time { try MatrixStatistics.compute(values: b, rows: m, cols: n, seed: 1, options: opt) } }
         print(String(format: "%@ threads=%d MatrixStatistics.compute samples=%@ %.3f s  (svd method %@, mp_spikes %.0f, alpha %.3f)",
@@ -46,6 +47,18 @@ for shape in shapes {
     let (sorted, ts) = w.withUnsafeBufferPointer { b in time { SortedSample(finite: b) } }
     let (_, tg) = time { GaussianFit(moments: mom, sorted: sorted) }
     let (lf, tl) = time { LogisticFit(sorted: sorted, moments: mom) }
-    print(String(format: "%@ parts: moments %.3f s, sort %.3f s, gauss fit+KS %.3f s, logistic fit+KS %.3f s (%d full passes)",
-                 String(shape), tm, ts, tg, tl, lf.passes))
+    let (tf, tt) = time { StudentTFit(sorted: sorted, moments: mom) }
+    print(String(format: "%@ parts: moments %.3f s, sort %.3f s, gauss fit+KS %.3f s, logistic fit+KS %.3f s (%d full passes), student-t fit+KS %.3f s (%d full passes, df %.4g)",
+                 String(shape), tm, ts, tg, tl, lf.passes, tt, tf.passes, tf.df))
+    // The same matrix rounded to fp16 (as Pythia's checkpoints store it: few distinct values), and a
+    // heavy-tailed variant (every 7th element scaled by 4: positive excess kurtosis, finite MLE df).
+    for variant in ["fp16", "fp16-heavy"] {
+        var h = w.map { Float(Float16($0)) }
+        if variant == "fp16-heavy" { for i in stride(from: 0, to: h.count, by: 7) { h[i] = Float(Float16(h[i] * 4)) } }
+        let (hm, hs) = h.withUnsafeBufferPointer { b in (ElementMoments(b), SortedSample(finite: b)) }
+        let (hl, thl) = time { LogisticFit(sorted: hs, moments: hm) }
+        let (ht, tht) = time { StudentTFit(sorted: hs, moments: hm) }
+        print(String(format: "%@ %@: logistic fit+KS %.3f s (%d passes), student-t fit+KS %.3f s (%d full passes, df %.4g)",
+                     String(shape), variant, thl, hl.passes, tht, ht.passes, ht.df))
+    }
 }
