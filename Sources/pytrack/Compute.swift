@@ -73,8 +73,8 @@ struct Compute: AsyncParsableCommand {
         let summary = engine.run(plan)
         FileHandle.standardError.write(Data("pytrack compute: \(summary.line)\n".utf8))
         if !summary.succeeded {
-            let bad = summary.missing.map { ($0.model, $0.step) } + summary.failed.map { ($0.model, $0.step) }
-            let list = bad.prefix(5).map { "\($0.0) step \($0.1)" }.joined(separator: ", ") + (bad.count > 5 ? ", ..." : "")
+            let bad = summary.failed.map { ($0.model, $0.step, $0.reason) } + summary.missing.map { ($0.model, $0.step, $0.reason) }
+            let list = bad.prefix(3).map { "\($0.0) step \($0.1) (\($0.2))" }.joined(separator: "; ") + (bad.count > 3 ? "; ..." : "")
             throw ComputeRunFailure(message: "\(bad.count) requested step(s) not computed (\(summary.missing.count) missing, \(summary.failed.count) failed): \(list)")
         }
     }

@@ -116,6 +116,8 @@ public final class ComputeEngine: @unchecked Sendable {
         let checkpoint: Checkpoint
         do {
             checkpoint = try Checkpoint.open(weights)
+        } catch let error as FormatError {
+            throw error  // already names the file and the problem
         } catch {
             throw ComputeError.unreadable(path: weights, reason: String(describing: error))
         }

@@ -43,7 +43,7 @@ public struct MatrixWorker: Sendable {
         } catch let error as ComputeError {
             throw error
         } catch let error as FormatError {
-            throw ComputeError.unreadable(path: checkpoint.path, reason: error.description)
+            throw error  // already names the file and the problem
         } catch {
             throw ComputeError.statistics(path: checkpoint.path, matrix: "\(job.key) (\(job.tensor))", reason: String(describing: error))
         }
