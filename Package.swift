@@ -49,16 +49,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Shared by the test targets: runs the built `pytrack` executable as a subprocess.
+        .target(name: "PyTrackTestSupport", path: "Tests/PyTrackTestSupport"),
+
         .testTarget(name: "PyTrackFormatsTests", dependencies: ["PyTrackFormats"]),
         .testTarget(name: "PyTrackModelTests", dependencies: ["PyTrackModel", "PyTrackFormats"]),
         .testTarget(name: "PyTrackStatsTests", dependencies: ["PyTrackStats"]),
         .testTarget(name: "PyTrackStoreTests", dependencies: ["PyTrackStore"]),
-        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackStore", "PyTrackModel"]),
+        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackStore", "PyTrackModel", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackComputeTests", dependencies: [
-            "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats",
+            "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
         ]),
         .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats"]),
-        .testTarget(name: "pytrackTests", dependencies: ["pytrack"]),
+        .testTarget(name: "pytrackTests", dependencies: ["pytrack", "PyTrackTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,40 +1,13 @@
 import Foundation
+import PyTrackTestSupport
 import XCTest
 
 /// Runs the real `pytrack` binary (built next to the test bundle) as a subprocess: crash safety under
 /// SIGKILL, exit codes, and the export command.
 final class ComputeCLITests: XCTestCase {
-    static var binary: URL {
-        // The test bundle lives in the products directory (e.g. .build/debug/pytrackPackageTests.xctest).
-        var dir = Bundle(for: ComputeCLITests.self).bundleURL
-        while dir.pathExtension == "xctest" || dir.lastPathComponent == "Contents" { dir.deleteLastPathComponent() }
-        return dir.appendingPathComponent("pytrack")
-    }
-
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
     @discardableResult
-    func pytrack(_ args: [String], env: [String: String] = [:]) throws -> Run {
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        var outData = Data(), errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    override func setUpWithError() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.binary.path), "pytrack binary not built at \(Self.binary.path)")
+    func pytrack(_ args: [String], env: [String: String] = [:]) throws -> PytrackCommand.Result {
+        try PytrackCommand.run(args, environment: PytrackCommand.environment(env))
     }
 
     func testKilledRunsResumeToTheSameDatabase() throws {
@@ -55,12 +28,7 @@ final class ComputeCLITests: XCTestCase {
         let killed = dir.appendingPathComponent("killed.sqlite").path
         var kills = 0
         for delay in [0.35, 0.6, 0.15, 0.9] {
-            let p = Process()
-            p.executableURL = Self.binary
-            p.arguments = args + ["--db", killed]
-            p.standardError = FileHandle.nullDevice
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
+            let p = try PytrackCommand.start(args + ["--db", killed])
             Thread.sleep(forTimeInterval: delay)
             if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
             p.waitUntilExit()

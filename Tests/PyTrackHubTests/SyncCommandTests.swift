@@ -1,39 +1,20 @@
 import Foundation
 import PyTrackStore
+import PyTrackTestSupport
 import XCTest
 @testable import PyTrackHub
 
 /// The `pytrack sync` executable against the real local hub: kill it mid-file, run it again, and it
 /// continues from the bytes on disk.
 final class SyncCommandTests: XCTestCase {
-    /// The pytrack binary next to the test bundle (SwiftPM builds it for pytrackTests).
-    static func pytrackBinary() throws -> URL {
-        var dir = Bundle.main.bundleURL
-        if dir.pathExtension == "xctest" { dir.deleteLastPathComponent() }
-        for candidate in [dir, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("pytrack")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw XCTSkip("pytrack executable not built next to the tests (swift build --product pytrack)")
-    }
-
-    func run(_ binary: URL, _ args: [String], wait: Bool = true) throws -> Process {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "HF_TOKEN")
-        env.removeValue(forKey: "HF_HUB_OFFLINE")
-        p.environment = env
-        try p.run()
+    /// Runs `pytrack args...` without a token or offline mode from the caller's environment.
+    func run(_ args: [String], wait: Bool = true) throws -> Process {
+        let p = try PytrackCommand.start(args, environment: PytrackCommand.environment(["HF_TOKEN": nil, "HF_HUB_OFFLINE": nil]))
         if wait { p.waitUntilExit() }
         return p
     }
 
     func testKilledSyncResumesFromTheBytesOnDisk() throws {
-        let binary = try SyncCommandTests.pytrackBinary()
         let repo = "org/kill"
         let size = 2_000_000
         let hub = try TestHub()
@@ -43,7 +24,7 @@ final class SyncCommandTests: XCTestCase {
         let db = hub.dir.appendingPathComponent("db.sqlite").path
         let args = ["sync", "--model", repo, "--steps", "0", "--endpoint", hub.server.endpoint,
                     "--cache", hub.cache.path, "--db", db, "--jobs", "2"]
-        let first = try run(binary, args, wait: false)
+        let first = try run(args, wait: false)
         // Wait until part of the weights is on disk, then kill -9 the process.
         let blobs = hub.cache.appendingPathComponent("models--org--kill/blobs")
         var partial: Int64 = 0
@@ -64,7 +45,7 @@ final class SyncCommandTests: XCTestCase {
 
         try hub.server.setFaults("[]")
         try hub.server.clearLog()
-        let second = try run(binary, args)
+        let second = try run(args)
         XCTAssertEqual(second.terminationStatus, 0)
         let gets = try hub.server.requestLog().filter { $0.listener == "cdn" && $0.method == "GET" }
         XCTAssertEqual(gets.count, 1)
@@ -76,7 +57,7 @@ final class SyncCommandTests: XCTestCase {
         XCTAssertEqual(hub.incompleteFiles(), [])
 
         // A step the hub lacks: exit status 1, what exists is kept.
-        let third = try run(binary, ["sync", "--model", repo, "--steps", "0,1", "--endpoint", hub.server.endpoint,
+        let third = try run(["sync", "--model", repo, "--steps", "0,1", "--endpoint", hub.server.endpoint,
                                      "--cache", hub.cache.path, "--db", db])
         XCTAssertEqual(third.terminationStatus, 1)
         XCTAssertNotNil(try hub.snapshotData(repo, revision: "step0", path: "model.safetensors"))

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackTestSupport
 import XCTest
 
 /// Runs the built `pytrack` binary (`inspect`) on committed fixtures.
@@ -6,29 +7,8 @@ final class InspectCommandTests: XCTestCase {
     private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/checkpoints")
 
-    /// The directory holding the test bundle and the built products (SwiftPM layout).
-    private var productsDirectory: URL {
-        #if os(macOS)
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent()
-        }
-        fatalError("couldn't find the products directory")
-        #else
-        return Bundle.main.bundleURL
-        #endif
-    }
-
-    private func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = productsDirectory.appendingPathComponent("pytrack")
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    private func run(_ args: [String]) throws -> PytrackCommand.Result {
+        try PytrackCommand.run(args)
     }
 
     private func inspectJSON(_ relative: String) throws -> [String: Any] {
