@@ -61,7 +61,7 @@ let package = Package(
             "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
         ]),
         .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats"]),
-        .testTarget(name: "pytrackTests", dependencies: ["pytrack", "PyTrackTestSupport"]),
+        .testTarget(name: "pytrackTests", dependencies: ["pytrack", "PyTrackTestSupport", "PyTrackStore"]),
     ],
     swiftLanguageModes: [.v5]
 )
