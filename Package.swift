@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Shared by the test targets: runs the built `pytrack` executable as a subprocess.
+        // Shared by the test targets: runs the built `pytrack` executable, probes python3 modules.
         .target(name: "PyTrackTestSupport", path: "Tests/PyTrackTestSupport"),
 
         .testTarget(name: "PyTrackFormatsTests", dependencies: ["PyTrackFormats"]),
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "PyTrackComputeTests", dependencies: [
             "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
         ]),
-        .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats"]),
+        .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats", "PyTrackTestSupport"]),
         .testTarget(name: "pytrackTests", dependencies: ["pytrack", "PyTrackTestSupport", "PyTrackStore"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,5 +1,6 @@
 import Foundation
 import PyTrackModel
+import PyTrackTestSupport
 import XCTest
 @testable import PyTrackHub
 
@@ -7,13 +8,7 @@ import XCTest
 /// is reused by `pytrack sync` without a request, and the layouts agree.
 final class HuggingFaceCompatTests: XCTestCase {
     func testSyncReusesFilesDownloadedByHuggingFaceHub() throws {
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", "import huggingface_hub"]
-        check.standardError = FileHandle.nullDevice
-        try check.run()
-        check.waitUntilExit()
-        guard check.terminationStatus == 0 else {
+        guard Python.canImport("huggingface_hub") else {
             throw XCTSkip("huggingface_hub is not importable by python3 (pip install -r tools/requirements-test.txt)")
         }
         let repo = "org/compat"

@@ -1,3 +1,4 @@
+import PyTrackTestSupport
 import XCTest
 import PyTrackStore
 @testable import PyTrackReport
@@ -189,13 +190,7 @@ final class ReportBuilderTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: chromium), FileManager.default.isExecutableFile(atPath: driver) else {
             throw XCTSkip("browser check skipped: \(chromium) or \(driver) is not installed (tools/setup.sh installs both)")
         }
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import selenium"]
-        probe.standardError = FileHandle.nullDevice
-        try probe.run()
-        probe.waitUntilExit()
-        guard probe.terminationStatus == 0 else {
+        guard Python.canImport("selenium") else {
             throw XCTSkip("browser check skipped: python3 cannot import selenium (pip install -r tools/requirements-test.txt)")
         }
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
