@@ -1,16 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// One target per concern; dependencies point one way (see DESIGN notes in README.md):
-// Model -> Formats; Hub -> Model, Store; Compute -> Formats, Model, Stats, Store, Hub (cache layout);
-// Report -> Store, Stats; the CLI on top.
+// One target per concern; dependencies point one way (docs/architecture.md):
+// Domain and Content at the bottom; Model -> Domain, Formats; Store -> Domain; Hub -> Model, Store, Content;
+// Compute -> Formats, Model, Stats, Store, Hub (cache layout), Content; Report -> Store, Stats; the CLI on top.
 let package = Package(
     name: "pytrack",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pytrack", targets: ["pytrack"]),
         .library(name: "PyTrackCore", targets: [
-            "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
+            "PyTrackContent", "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
             "PyTrackHub", "PyTrackCompute", "PyTrackReport",
         ]),
     ],
@@ -26,25 +26,34 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // SHA-256 (OpenSSL EVP) and the checkpoint content key shared by sync and compute.
+        .target(name: "PyTrackContent", dependencies: ["COpenSSL"]),
+
+        // Typed domain values every stage shares (run groups, ...): no dependencies.
+        .target(name: "PyTrackDomain"),
 
         // Zip (torch .bin) is read by our own small zip64-aware directory reader over the mmap:
         // ZIPFoundation extracts entries by copying, and tensor data must be read in place.
         .target(name: "PyTrackFormats"),
-        .target(name: "PyTrackModel", dependencies: ["PyTrackFormats"]),
+        .target(name: "PyTrackModel", dependencies: ["PyTrackDomain", "PyTrackFormats"]),
         .target(name: "PyTrackStats", dependencies: ["CLapack"]),
         .target(name: "PyTrackStore", dependencies: [
+            "PyTrackDomain",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "PyTrackHub", dependencies: [
-            "CCurl", "PyTrackModel", "PyTrackStore",
+            "CCurl", "PyTrackModel", "PyTrackStore", "PyTrackContent",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PyTrackCompute", dependencies: [
-            "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub",
+            "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub", "PyTrackContent",
         ]),
         .target(name: "PyTrackReport", dependencies: ["PyTrackStore", "PyTrackStats"]),
         .executableTarget(name: "pytrack", dependencies: [
-            "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
+            "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
             "PyTrackHub", "PyTrackCompute", "PyTrackReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -52,10 +61,12 @@ let package = Package(
         // Shared by the test targets: runs the built `pytrack` executable, probes python3 modules.
         .target(name: "PyTrackTestSupport", path: "Tests/PyTrackTestSupport"),
 
+        .testTarget(name: "PyTrackDomainTests", dependencies: ["PyTrackDomain"]),
+        .testTarget(name: "PyTrackContentTests", dependencies: ["PyTrackContent", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackFormatsTests", dependencies: ["PyTrackFormats"]),
-        .testTarget(name: "PyTrackModelTests", dependencies: ["PyTrackModel", "PyTrackFormats"]),
+        .testTarget(name: "PyTrackModelTests", dependencies: ["PyTrackModel", "PyTrackFormats", "PyTrackDomain"]),
         .testTarget(name: "PyTrackStatsTests", dependencies: ["PyTrackStats"]),
-        .testTarget(name: "PyTrackStoreTests", dependencies: ["PyTrackStore"]),
+        .testTarget(name: "PyTrackStoreTests", dependencies: ["PyTrackStore", "PyTrackDomain"]),
         .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackStore", "PyTrackModel", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackComputeTests", dependencies: [
             "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",

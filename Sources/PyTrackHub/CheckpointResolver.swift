@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackContent
 import PyTrackModel
 
 /// One revision of a repository, resolved to a commit and the files to fetch.
@@ -15,12 +16,7 @@ public struct ResolvedCheckpoint: Equatable, Sendable {
     /// One sha256 for the weights: the LFS sha256 of a single weight file, else the sha256 of the
     /// sorted `path:sha256` lines of all of them. Equal values mean duplicated checkpoints.
     public var weightSHA256: String {
-        let weights = files.filter { weightPaths.contains($0.path) }.sorted { $0.path < $1.path }
-        if weights.count == 1 { return weights[0].etag }
-        var h = Hashers()
-        let text = weights.map { "\($0.path):\($0.etag)\n" }.joined()
-        text.utf8CString.withUnsafeBytes { raw in h.update(UnsafeRawBufferPointer(rebasing: raw.dropLast())) }
-        return h.finalize().0
+        WeightContentKey.make(files.filter { weightPaths.contains($0.path) }.map { ($0.path, $0.etag) })
     }
 }
 

@@ -290,20 +290,21 @@ public final class CheckpointSync {
         return summary
     }
 
-    /// The one place sync outcomes reach the database: a `record` closure that upserts each outcome as
-    /// a `CheckpointRecord` (state synced/duplicate/missing/failed, commit, weight sha256, files, source).
+    /// The one place sync outcomes reach the database: a `record` closure that records each outcome's
+    /// sync state (synced/duplicate/missing/failed, commit, content key, files, source); compute's columns
+    /// and stored results are never touched.
     public static func databaseRecorder(_ db: PyTrackDatabase, source: String) -> (CheckpointOutcome) throws -> Void {
         { o in
-            let state: CheckpointState
+            let state: SyncState
             switch o.state {
             case .synced: state = .synced
             case .duplicate: state = .duplicate
             case .missing: state = .missing
             case .failed: state = .failed
             }
-            try db.recordCheckpoint(CheckpointRecord(model: o.repo, step: o.step, revision: o.revision, commit: o.commit,
-                                                     weightSHA256: o.weightSHA256, files: o.files, state: state,
-                                                     detail: o.detail, source: source))
+            try db.recordSync(SyncRecord(model: o.repo, step: o.step, revision: o.revision, commit: o.commit,
+                                         weightSHA256: o.weightSHA256, files: o.files, state: state,
+                                         detail: o.detail, source: source))
         }
     }
 

@@ -1,10 +1,13 @@
 import Foundation
+import PyTrackDomain
 
-/// A sync/compute manifest (manifests/*.json, documented in manifests/README.md): a pair of hub
-/// repositories (standard and optional deduped twin), the steps to take, which files, and where from.
+/// A sync/compute manifest (manifests/*.json, documented in manifests/README.md): a group of hub
+/// repositories (a standard run, an optional deduped twin, optional seed runs), the comparisons to
+/// draw, the steps to take, which files, and where from.
 ///
 ///     { "name": "pythia-160m", "standard": "EleutherAI/pythia-160m",
 ///       "deduped": "EleutherAI/pythia-160m-deduped", "steps": "all",
+///       "seeds": [{"repo": "ORG/pythia-160m-seed1", "data": "standard"}],
 ///       "files": ["weights", "config.json"], "schedule": "pythia" }
 public struct Manifest: Equatable, Sendable {
     /// Which steps exist, the list a SPEC resolves against.
@@ -23,6 +26,10 @@ public struct Manifest: Equatable, Sendable {
     public var standard: String
     /// The deduped twin's repository, if any.
     public var deduped: String?
+    /// Seed runs: the same configuration from another seed, with the data they saw.
+    public var seeds: [RunGroup.Run]
+    /// Which comparisons to draw (default: every one the runs allow).
+    public var comparisons: Set<RunGroup.Comparison>
     /// The default step selection.
     public var steps: StepSpec
     /// File selection: `weights` (safetensors, else .bin, with shards) and/or exact file names.
@@ -35,19 +42,29 @@ public struct Manifest: Equatable, Sendable {
     /// The default file selection: the weights and config.json.
     public static let defaultFiles = ["weights", "config.json"]
 
-    public init(name: String, standard: String, deduped: String? = nil, steps: StepSpec = .all,
+    public init(name: String, standard: String, deduped: String? = nil, seeds: [RunGroup.Run] = [],
+                comparisons: Set<RunGroup.Comparison> = Set(RunGroup.Comparison.allCases), steps: StepSpec = .all,
                 files: [String] = Manifest.defaultFiles, schedule: Schedule = .pythia, endpoint: String? = nil) {
         self.name = name
         self.standard = standard
         self.deduped = deduped
+        self.seeds = seeds
+        self.comparisons = comparisons
         self.steps = steps
         self.files = files
         self.schedule = schedule
         self.endpoint = endpoint
     }
 
-    /// Both repositories, standard first.
-    public var repositories: [String] { [standard] + (deduped.map { [$0] } ?? []) }
+    /// Every repository: standard, deduped, then the seed runs.
+    public var repositories: [String] { group.repositories }
+
+    /// The run group the manifest names.
+    public var group: RunGroup {
+        var runs = [RunGroup.Run(repo: standard, role: .standard, data: .standard)]
+        if let deduped { runs.append(RunGroup.Run(repo: deduped, role: .deduped, data: .deduped)) }
+        return RunGroup(name: name, runs: runs + seeds, comparisons: comparisons)
+    }
 
     /// Reads and validates a manifest file.
     public static func load(from url: URL) throws -> Manifest {
@@ -65,7 +82,8 @@ public struct Manifest: Equatable, Sendable {
             throw ManifestError.invalid(file, "not valid JSON")
         }
         guard let dict = object as? [String: Any] else { throw ManifestError.invalid(file, "expected a JSON object") }
-        let known: Set<String> = ["name", "standard", "deduped", "steps", "files", "schedule", "endpoint", "description"]
+        let known: Set<String> = ["name", "standard", "deduped", "seeds", "comparisons", "steps", "files", "schedule",
+                                  "endpoint", "description"]
         if let unknown = dict.keys.sorted().first(where: { !known.contains($0) }) {
             throw ManifestError.invalid(file, "unknown key '\(unknown)'")
         }
@@ -79,8 +97,40 @@ public struct Manifest: Equatable, Sendable {
         }
         let standard = try string("standard", required: true)!
         let deduped = try string("deduped", required: false)
-        for repo in [standard] + (deduped.map { [$0] } ?? []) where !Manifest.isRepositoryName(repo) {
+        var seeds: [RunGroup.Run] = []
+        if let value = dict["seeds"], !(value is NSNull) {
+            guard let list = value as? [[String: Any]] else {
+                throw ManifestError.invalid(file, "'seeds' must be a list of {\"repo\": \"ORG/NAME\", \"data\": \"standard\"|\"deduped\"}")
+            }
+            for entry in list {
+                if let unknown = entry.keys.sorted().first(where: { $0 != "repo" && $0 != "data" }) {
+                    throw ManifestError.invalid(file, "seeds: unknown key '\(unknown)'")
+                }
+                guard let repo = entry["repo"] as? String else { throw ManifestError.invalid(file, "seeds: every entry needs a 'repo'") }
+                guard let data = (entry["data"] as? String).flatMap(RunGroup.DataKind.init(rawValue:)) else {
+                    throw ManifestError.invalid(file, "seeds: '\(repo)' needs \"data\": \"standard\" or \"deduped\"")
+                }
+                seeds.append(RunGroup.Run(repo: repo, role: .seed, data: data))
+            }
+        }
+        var comparisons = Set(RunGroup.Comparison.allCases)
+        if let value = dict["comparisons"], !(value is NSNull) {
+            guard let list = value as? [String] else { throw ManifestError.invalid(file, "'comparisons' must be a list of strings") }
+            comparisons = []
+            for name in list {
+                guard let c = RunGroup.Comparison(rawValue: name) else {
+                    let known = RunGroup.Comparison.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ManifestError.invalid(file, "comparisons: unknown '\(name)' (known: \(known))")
+                }
+                comparisons.insert(c)
+            }
+        }
+        let all = [standard] + (deduped.map { [$0] } ?? []) + seeds.map(\.repo)
+        for repo in all where !Manifest.isRepositoryName(repo) {
             throw ManifestError.invalid(file, "'\(repo)' is not a repository name ORG/NAME")
+        }
+        if let repeated = Dictionary(grouping: all, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            throw ManifestError.invalid(file, "'\(repeated)' is named twice")
         }
         var steps = StepSpec.all
         if let text = try string("steps", required: false) {
@@ -114,7 +164,8 @@ public struct Manifest: Equatable, Sendable {
             throw ManifestError.invalid(file, "endpoint '\(endpoint)' must start with http:// or https://")
         }
         let name = try string("name", required: false) ?? String(standard.split(separator: "/").last ?? "")
-        return Manifest(name: name, standard: standard, deduped: deduped, steps: steps, files: files,
+        return Manifest(name: name, standard: standard, deduped: deduped, seeds: seeds, comparisons: comparisons,
+                        steps: steps, files: files,
                         schedule: schedule, endpoint: endpoint)
     }
 

@@ -94,10 +94,10 @@ public final class PyTrackDatabase: @unchecked Sendable {
         return db.lastInsertedRowID
     }
 
-    /// All models, by name.
+    /// All models (runs, not run groups), by name.
     public func models() throws -> [ModelRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT name, is_demo, config_json FROM models ORDER BY name").map {
+            try Row.fetchAll(db, sql: "SELECT name, is_demo, config_json FROM models WHERE is_group = 0 ORDER BY name").map {
                 ModelRecord(name: $0["name"], isDemo: $0["is_demo"], configJSON: $0["config_json"])
             }
         }

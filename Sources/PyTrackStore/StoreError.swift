@@ -7,6 +7,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case writeFailed(path: String, what: String, reason: String)
     case unknownModel(path: String, model: String)
     case corruptBlob(path: String, what: String)
+    case corruptRow(path: String, what: String)
 
     public var description: String {
         switch self {
@@ -15,6 +16,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .writeFailed(path, what, reason): return "\(path): could not store \(what): \(reason) (nothing of it was written)"
         case let .unknownModel(path, model): return "\(path): no model named '\(model)' in the database"
         case let .corruptBlob(path, what): return "\(path): stored blob \(what) is corrupt"
+        case let .corruptRow(path, what): return "\(path): stored \(what) (written by another tool?)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PyTrackCompute
+import PyTrackDomain
 import PyTrackHub
 import PyTrackModel
 import PyTrackStore
@@ -65,10 +66,22 @@ struct Compute: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let plan = try makePlan()
+        var (plan, groups) = try makePlan()
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: database.db).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
         let db = try PyTrackDatabase(path: database.db)
+        for group in groups { try db.recordGroup(group) }
+        // A step whose files left the cache (evicted, deleted) after it was computed keeps its rows and
+        // counts as done, not missing.
+        var kept: [(model: String, step: Int)] = []
+        plan.missing = try plan.missing.filter { m in
+            let status = try db.checkpointStatus(model: m.model, step: m.step, required: MetricGroups.required).first
+            if status?.computeState == .computed { kept.append((m.model, m.step)); return false }
+            return true
+        }
+        if !kept.isEmpty {
+            FileHandle.standardError.write(Data("pytrack compute: \(kept.count) requested step(s) not in the cache but already computed; stored results kept\n".utf8))
+        }
         let engine = ComputeEngine(database: db, options: ComputeOptions(threads: threads, recompute: recompute))
         let summary = engine.run(plan)
         FileHandle.standardError.write(Data("pytrack compute: \(summary.line)\n".utf8))
@@ -79,15 +92,18 @@ struct Compute: AsyncParsableCommand {
         }
     }
 
-    private func makePlan() throws -> ComputePlan {
+    /// The plan, and the run groups the manifests name (recorded before computing).
+    private func makePlan() throws -> (ComputePlan, [RunGroup]) {
         if let file, let step, let name = model.first {
-            return try ComputePlan.local(file: file, model: name, step: step, isDemo: demo || Self.isDemo(name))
+            return (try ComputePlan.local(file: file, model: name, step: step, isDemo: demo || Self.isDemo(name)), [])
         }
         var repos: [String] = []
+        var groups: [RunGroup] = []
         var manifestSpec: StepSpec?
         for path in manifest {
             let m = try Manifest.load(from: URL(fileURLWithPath: path))
             repos += m.repositories
+            groups.append(m.group)
             manifestSpec = manifestSpec ?? m.steps
         }
         for name in model where !repos.contains(name) {
@@ -110,7 +126,7 @@ struct Compute: AsyncParsableCommand {
         if plan.units.isEmpty && plan.missing.isEmpty {
             throw ComputeRunFailure(message: "\(cacheReader.root.path): no cached checkpoints of \(repos.joined(separator: ", ")) match --steps \(spec.text) (run pytrack sync first)")
         }
-        return plan
+        return (plan, groups)
     }
 
     private func parseSpec(_ text: String) throws -> StepSpec {

@@ -78,6 +78,7 @@ struct Demo: AsyncParsableCommand {
         for key in ["HF_TOKEN", "HF_HUB_OFFLINE", "HF_ENDPOINT", "HF_HUB_CACHE"] { environment[key] = nil }
         let hub = HubEnvironment(endpoint: server.endpoint, cache: cacheDir.path, environment: environment)
         let database = try PyTrackDatabase(path: db)
+        try database.recordGroup(demoManifest.group)
         say("[2/4] sync \(demoManifest.repositories.joined(separator: " + ")) into \(cacheDir.path)")
         var request = SyncRequest(repositories: demoManifest.repositories, steps: demoManifest.steps,
                                   schedule: demoManifest.schedule, files: demoManifest.files)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PyTrackCompute
 import PyTrackStore
 
 /// `pytrack status`: what is synced and computed, per model and step.
@@ -29,13 +30,15 @@ struct Status: AsyncParsableCommand {
             throw CLIError.noDatabase(path: database.db)
         }
         let db = try PyTrackDatabase(path: database.db)
-        let rows = try db.checkpointStatus(model: model)
+        let rows = try db.checkpointStatus(model: model, required: MetricGroups.required)
         if let model, rows.isEmpty { throw StoreError.unknownModel(path: database.db, model: model) }
-        let byModel = Dictionary(grouping: rows, by: \.model)
+        let byModel = Dictionary(grouping: rows, by: { $0.model })
         if json {
             let object: [[String: Any]] = byModel.keys.sorted().map { name in
                 ["model": name, "checkpoints": byModel[name]!.map { r -> [String: Any] in
-                    ["step": r.step, "state": r.state.rawValue, "matrices": r.matrices, "detail": r.detail ?? NSNull()]
+                    ["step": r.step, "sync_state": r.syncState?.rawValue ?? NSNull(), "compute_state": r.computeState.rawValue,
+                     "matrices": r.matrices, "expected_matrices": r.expectedMatrices ?? NSNull(),
+                     "detail": r.detail ?? NSNull()]
                 }]
             }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
@@ -46,19 +49,28 @@ struct Status: AsyncParsableCommand {
         if rows.isEmpty { print("no checkpoints recorded yet (run `pytrack sync` or `pytrack compute`)") }
         for name in byModel.keys.sorted() {
             let list = byModel[name]!
-            let counts = Dictionary(grouping: list, by: \.state).mapValues(\.count)
-            let states = CheckpointState.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
+            let synced = Dictionary(grouping: list, by: { $0.syncState }).mapValues(\.count)
+            let computed = Dictionary(grouping: list, by: { $0.computeState }).mapValues(\.count)
+            var sync = SyncState.allCases.compactMap { s in synced[s].map { "\($0) \(s.rawValue)" } }
+            if let never = synced[nil] { sync.append("\(never) not synced") }
+            let compute = ComputeState.allCases.compactMap { s in computed[s].map { "\($0) \(s.rawValue)" } }
             let matrices = list.reduce(0) { $0 + $1.matrices }
-            print("\(name): \(list.count) steps (\(states.joined(separator: ", "))), \(matrices) matrices stored")
+            print("\(name): \(list.count) steps; sync: \(sync.joined(separator: ", ")); compute: \(compute.joined(separator: ", ")); \(matrices) matrices stored")
             if steps {
                 for r in list {
                     let detail = r.detail.map { "  \($0)" } ?? ""
-                    let state = r.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-                    print(String(format: "  step %-7d ", r.step) + state + String(format: " %5d matrices", r.matrices) + detail)
+                    let sync = (r.syncState?.rawValue ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0)
+                    let compute = r.computeState.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                    let counts = r.expectedMatrices.map { "\(r.matrices)/\($0)" } ?? "\(r.matrices)"
+                    print(String(format: "  step %-7d ", r.step) + sync + " " + compute + " " + counts.leftPadded(9) + " matrices" + detail)
                 }
             }
         }
     }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
 
 /// Errors of the CLI layer itself (one line each).

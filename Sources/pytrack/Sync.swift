@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PyTrackDomain
 import PyTrackHub
 import PyTrackModel
 import PyTrackStore
@@ -49,8 +50,10 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         var request: SyncRequest
         var endpoint = hub.endpoint
+        var group: RunGroup?
         if let path = manifest {
             let m = try Manifest.load(from: URL(fileURLWithPath: path))
+            group = m.group
             request = SyncRequest(repositories: m.repositories, steps: m.steps, schedule: m.schedule, files: m.files)
             endpoint = endpoint ?? m.endpoint
         } else {
@@ -63,6 +66,7 @@ struct Sync: AsyncParsableCommand {
         let sync = CheckpointSync(environment: env, progress: SyncProgress())
         if !dryRun {
             let db = try PyTrackDatabase(path: database.db)
+            if let group { try db.recordGroup(group) }
             sync.record = CheckpointSync.databaseRecorder(db, source: env.endpoint)
         }
         let summary = try sync.run(request)

@@ -35,7 +35,7 @@ final class ComputeIncrementalTests: XCTestCase {
         stale["fits"] = 0
         let key = MatrixKey(layer: 1, matrix: "mlp_in")
         try db.saveResults(CheckpointResults(
-            checkpoint: CheckpointRecord(model: "t/m", step: 3, revision: "step3", state: .computed),
+            checkpoint: ComputedCheckpoint(model: "t/m", step: 3, revision: "step3"),
             matrices: [MatrixResult(key: key, tensor: "x", rows: 128, cols: 32, dtype: "F32",
                                     metrics: ["logistic_s": 123], groupVersions: stale)]))
         let summary = engine(db).run(plan)
@@ -67,8 +67,9 @@ final class ComputeIncrementalTests: XCTestCase {
         XCTAssertFalse(summary.succeeded, "a missing step is reported")
         XCTAssertEqual(summary.computed.map(\.step), [0, 1000])
         let records = try db.checkpoints(model: "Org/tiny")
-        XCTAssertEqual(records.map(\.state), [.computed, .computed])
-        XCTAssertEqual(records[0].weightSHA256, located.weightSHA256)
+        XCTAssertEqual(try db.checkpointStatus(model: "Org/tiny", required: MetricGroups.required).map(\.computeState), [.computed, .computed])
+        XCTAssertEqual(records[0].computedSHA256, located.weightSHA256)
+        XCTAssertNil(records[0].syncState, "compute never writes sync's state")
         XCTAssertEqual(records[0].source, "hub")
         // Both steps hold the same weights, so the depth rows agree.
         let depth = try db.derived(model: "Org/tiny", metric: "depth_growth_rate")
@@ -111,7 +112,7 @@ final class ComputeIncrementalTests: XCTestCase {
         XCTAssertTrue(summary.failed[0].reason.contains(bad.path), summary.failed[0].reason)
         XCTAssertFalse(summary.failed[0].reason.contains("\n"))
         XCTAssertEqual(summary.computed.map(\.model), ["t/good"])
-        XCTAssertEqual(try db.checkpointState(model: "t/bad", step: 1), .failed)
+        XCTAssertEqual(try db.checkpointStatus(model: "t/bad", step: 1, required: MetricGroups.required).first?.computeState, .failed)
     }
 
     func testOVCircuitNormsMatchTheDirectProduct() {

@@ -64,7 +64,7 @@ final class SyncCommandTests: XCTestCase {
         // The store knows both outcomes.
         let records = try PyTrackDatabase(path: db).checkpoints(model: repo)
         XCTAssertEqual(records.map(\.step), [0, 1])
-        XCTAssertEqual(records.map(\.state), [.synced, .missing])
+        XCTAssertEqual(records.map(\.syncState), [.synced, .missing])
         XCTAssertEqual(records[0].files, ["model.safetensors", "config.json"])
         XCTAssertEqual(records[0].weightSHA256?.count, 64)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import PyTrackDomain
 @testable import PyTrackModel
 
 final class ManifestTests: XCTestCase {
@@ -40,5 +41,27 @@ final class ManifestTests: XCTestCase {
         XCTAssertTrue(error(#"{"standard":"a/b","files":[]}"#).contains("'files'"))
         XCTAssertTrue(error(#"{"standard":"a/b","endpoint":"ftp://x"}"#).contains("endpoint"))
         XCTAssertTrue("\(ManifestError.unreadable("/nope.json", "missing"))".hasPrefix("/nope.json"))
+        XCTAssertTrue(error(#"{"standard":"a/b","seeds":["a/c"]}"#).contains("'seeds' must be a list"))
+        XCTAssertTrue(error(#"{"standard":"a/b","seeds":[{"repo":"a/c"}]}"#).contains("'a/c' needs \"data\""))
+        XCTAssertTrue(error(#"{"standard":"a/b","seeds":[{"repo":"a/c","data":"deduped","seed":3}]}"#).contains("unknown key 'seed'"))
+        XCTAssertTrue(error(#"{"standard":"a/b","seeds":[{"repo":"a/b","data":"standard"}]}"#).contains("'a/b' is named twice"))
+        XCTAssertTrue(error(#"{"standard":"a/b","comparisons":["dedup","vibes"]}"#).contains("unknown 'vibes'"))
+    }
+
+    func testARunGroupWithSeedsAndTodaysPairsParseToTheSameGroup() throws {
+        let pair = try Manifest.parse(Data(#"{"name":"p","standard":"o/m","deduped":"o/m-deduped"}"#.utf8), file: "p.json")
+        XCTAssertEqual(pair.group, RunGroup(name: "p", runs: [.init(repo: "o/m", role: .standard, data: .standard),
+                                                              .init(repo: "o/m-deduped", role: .deduped, data: .deduped)]))
+        // The manifest's deduped key, not the name, makes the pair.
+        let renamed = try Manifest.parse(Data(#"{"standard":"o/base","deduped":"o/other-name"}"#.utf8), file: "r.json")
+        XCTAssertEqual(renamed.group.deduped, "o/other-name")
+        let seeded = try Manifest.parse(Data(#"""
+            {"name":"g","standard":"o/m","deduped":"o/m-deduped","comparisons":["seed_spread"],
+             "seeds":[{"repo":"o/m-deduped-seed1","data":"deduped"},{"repo":"o/m-seed1","data":"standard"}]}
+            """#.utf8), file: "g.json")
+        XCTAssertEqual(seeded.repositories, ["o/m", "o/m-deduped", "o/m-deduped-seed1", "o/m-seed1"])
+        XCTAssertEqual(seeded.group.comparisons, [.seedSpread])
+        XCTAssertEqual(seeded.group.seedSets[.deduped], ["o/m-deduped", "o/m-deduped-seed1"])
+        XCTAssertEqual(seeded.group.seedSets[.standard], ["o/m", "o/m-seed1"])
     }
 }

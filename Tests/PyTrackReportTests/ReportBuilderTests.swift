@@ -147,7 +147,7 @@ final class ReportBuilderTests: XCTestCase {
 
     func testNoComputedDataIsAnError() throws {
         let db = try PyTrackDatabase()
-        try db.recordCheckpoint(CheckpointRecord(model: "EleutherAI/pythia-14m", step: 0, revision: "step0", state: .synced))
+        try db.recordSync(SyncRecord(model: "EleutherAI/pythia-14m", step: 0, revision: "step0", state: .synced))
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pytrack-report-empty-\(getpid())")
         XCTAssertThrowsError(try ReportBuilder(database: db, options: .init(outputDirectory: out)).build()) { error in
             XCTAssertEqual(error as? ReportError, .noComputedData(database: ":memory:"))

@@ -191,8 +191,8 @@ struct SyntheticStore {
         matrices.append(matrix(nil, "embed_out", modelIndex: modelIndex, step: step, rng: &rng))
         matrices.append(vector(nil, "final_ln_gain", gain: true, step: step, rng: &rng))
         matrices.append(vector(nil, "final_ln_bias", gain: false, step: step, rng: &rng))
-        let checkpoint = CheckpointRecord(model: model, step: step, revision: "step\(step)", files: ["model.safetensors"],
-                                          state: .computed, source: "synthetic")
+        let checkpoint = ComputedCheckpoint(model: model, step: step, revision: "step\(step)", files: ["model.safetensors"],
+                                            source: "synthetic", expectedMatrices: matrices.count)
         return CheckpointResults(checkpoint: checkpoint, isDemo: true, configJSON: "{\"num_hidden_layers\": \(layers)}", matrices: matrices)
     }
 }

@@ -6,7 +6,7 @@ final class TidyExporterTests: XCTestCase {
     func makeStore() throws -> PyTrackDatabase {
         let db = try PyTrackDatabase()
         for step in [0, 2] {
-            try db.saveResults(CheckpointResults(checkpoint: CheckpointRecord(model: "org/m,odd", step: step, revision: "step\(step)", state: .computed), matrices: [
+            try db.saveResults(CheckpointResults(checkpoint: ComputedCheckpoint(model: "org/m,odd", step: step, revision: "step\(step)"), matrices: [
                 MatrixResult(key: MatrixKey(layer: nil, matrix: "embed_in"), tensor: "e", rows: 2, cols: 2, dtype: "F32",
                              metrics: ["frobenius": Double(step) + 0.5, "alpha": nil], blobs: [StoredBlob(kind: "singular_values", payload: .float32([2, 1]))], groupVersions: [:]),
                 MatrixResult(key: MatrixKey(layer: 3, matrix: "q"), tensor: "q", rows: 2, cols: 2, dtype: "F32",

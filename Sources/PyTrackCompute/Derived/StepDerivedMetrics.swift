@@ -1,35 +1,80 @@
+import PyTrackDomain
 import PyTrackStats
 import PyTrackStore
 
 /// The step-level rows compute adds after each checkpoint (DESIGN "Across depth" and "Deduped vs standard"):
 /// - `depth_growth_rate` per model, step and role: least-squares slope of ln(frobenius) on layer index
 ///   (layer nil, matrix = role);
-/// - for a deduped/standard pair ("X-deduped" pairs with "X") at a step both have computed, per layer and
-///   matrix: `dedup_norm_ratio` (deduped frobenius / standard frobenius), `dedup_w1_spectrum`
-///   (Wasserstein-1 between the sigma_i / sigma_max distributions) and `dedup_alpha_diff`
-///   (deduped alpha - standard alpha); model = deduped repo, otherModel = standard repo.
+/// - for each run group holding the model (`RunGroup`: from the manifest, recorded in the store; else
+///   inferred from names) and each step:
+///   - `dedup` comparison, when its standard and deduped runs have both computed the step, per layer and
+///     matrix: `dedup_norm_ratio` (deduped frobenius / standard frobenius), `dedup_w1_spectrum`
+///     (Wasserstein-1 between the sigma_i / sigma_max distributions) and `dedup_alpha_diff` (deduped
+///     alpha - standard alpha); model = deduped repo, otherModel = standard repo;
+///   - `seed_spread`, when at least two runs of the same data have computed the step, per layer, matrix
+///     and stored metric M: `seed_min_M`, `seed_max_M` and `seed_std_M` (sample standard deviation, ddof 1)
+///     over those runs' finite values; model = the group's name (`RunGroup.spreadName`).
 /// Everything is read back from the store, so rows are right whichever matrices this run computed.
 public enum StepDerivedMetrics {
     /// Roles whose depth growth is reported: reading (q, k, mlp_in) and writing (attn_out, mlp_out) weights,
     /// plus v and the fused qkv.
     public static let depthRoles = ["q", "k", "v", "attn_out", "mlp_in", "mlp_out", "qkv"]
 
-    /// The (deduped, standard) pair a model belongs to, by name.
-    public static func pair(of model: String) -> (deduped: String, standard: String) {
-        model.hasSuffix("-deduped") ? (model, String(model.dropLast("-deduped".count))) : (model + "-deduped", model)
+    /// The groups `model` belongs to: recorded ones, else the one inferred from its name and `others`.
+    public static func groups(of model: String, recorded: [RunGroup], others: [String] = []) -> [RunGroup] {
+        let holding = recorded.filter { $0.repositories.contains(model) }
+        if !holding.isEmpty { return holding }
+        return RunGroup.inferred(from: Array(Set(others + [model]))).filter { $0.repositories.contains(model) }
     }
 
     /// Computes and stores the derived rows of (model, step); returns them.
     @discardableResult
-    public static func update(model: String, step: Int, database: PyTrackDatabase) throws -> [DerivedMetric] {
+    public static func update(model: String, step: Int, groups: [RunGroup], database: PyTrackDatabase) throws -> [DerivedMetric] {
         var rows = try depthGrowth(model: model, step: step, database: database)
-        let (deduped, standard) = pair(of: model)
-        if try database.checkpointState(model: deduped, step: step) == .computed,
-           try database.checkpointState(model: standard, step: step) == .computed {
-            rows += try dedupComparison(deduped: deduped, standard: standard, step: step, database: database)
+        for group in groups where group.repositories.contains(model) {
+            if group.comparisons.contains(.dedup), let deduped = group.deduped, let standard = group.standard,
+               try isComputed(model: deduped, step: step, database: database),
+               try isComputed(model: standard, step: step, database: database) {
+                rows += try dedupComparison(deduped: deduped, standard: standard, step: step, database: database)
+            }
+            if group.comparisons.contains(.seedSpread) {
+                for (data, repos) in group.seedSets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where repos.contains(model) {
+                    let ready = try repos.filter { try isComputed(model: $0, step: step, database: database) }
+                    if ready.count >= 2 {
+                        rows += try seedSpread(name: group.spreadName(for: data), runs: ready, step: step, database: database)
+                    }
+                }
+            }
         }
         try database.saveDerived(rows)
         return rows
+    }
+
+    /// `seed_min_*`, `seed_max_*`, `seed_std_*` rows of one step over `runs` (at least two), for every
+    /// matrix all of them store and every metric any of them stores; a statistic over fewer than two
+    /// finite values is NULL.
+    public static func seedSpread(name: String, runs: [String], step: Int, database: PyTrackDatabase) throws -> [DerivedMetric] {
+        let perRun = try runs.map { try database.allStepMetrics(model: $0, step: step) }
+        guard let first = perRun.first else { return [] }
+        let keys = perRun.dropFirst().reduce(Set(first.keys)) { $0.intersection($1.keys) }
+        var rows: [DerivedMetric] = []
+        for key in keys.sorted() {
+            let metrics = Set(perRun.flatMap { $0[key]?.keys.map { $0 } ?? [] })
+            for metric in metrics.sorted() {
+                let values = perRun.compactMap { $0[key]?[metric] ?? nil }.filter(\.isFinite)
+                let spread = SeedSpread(values)
+                for (prefix, value) in [("seed_min_", spread?.min), ("seed_max_", spread?.max), ("seed_std_", spread?.std)] {
+                    rows.append(DerivedMetric(model: name, step: step, layer: key.layer, matrix: key.matrix,
+                                              metric: prefix + metric, value: value, version: MetricGroups.derived))
+                }
+            }
+        }
+        return rows
+    }
+
+    /// True when every matrix of (model, step) is stored with current metric versions.
+    static func isComputed(model: String, step: Int, database: PyTrackDatabase) throws -> Bool {
+        try database.checkpointStatus(model: model, step: step, required: MetricGroups.required).first?.computeState == .computed
     }
 
     /// `depth_growth_rate` rows of one model and step (roles with fewer than two layers are left out).

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackDomain
 import PyTrackFormats
 import PyTrackModel
 import PyTrackStats
@@ -96,10 +97,11 @@ public final class ComputeEngine: @unchecked Sendable {
             } catch {
                 let reason = String(describing: error)
                 summary.failed.append((unit.model, unit.step, reason))
-                try? database.recordCheckpoint(CheckpointRecord(
-                    model: unit.model, step: unit.step, revision: unit.revision, commit: unit.checkpoint.commit,
-                    weightSHA256: unit.checkpoint.weightSHA256, files: unit.checkpoint.files, state: .failed,
-                    detail: reason, source: unit.source))
+                do {
+                    try database.recordComputeFailure(model: unit.model, step: unit.step, revision: unit.revision, reason: reason)
+                } catch {
+                    progress.warn("\(unit.model) step \(unit.step): the failure could not be recorded: \(error)")
+                }
                 progress.endCheckpoint("\(unit.model) step \(unit.step): FAILED: \(reason)")
             }
         }
@@ -127,34 +129,49 @@ public final class ComputeEngine: @unchecked Sendable {
             notedMissingHeads = true
             progress.note("note: \(note)")
         }
-        let stored = options.recompute ? [:] : try database.storedGroupVersions(model: unit.model, step: unit.step)
-        let todo = planned.jobs.filter { job in
-            options.recompute || !job.keys.allSatisfy { MetricGroups.isCurrent(stored: stored[$0], required: job.groups) }
+        let label = "\(unit.model) step \(unit.step)"
+        // Results are keyed to the content they came from: other content under the same (model, step)
+        // (a re-uploaded branch, another --file) replaces every stored matrix, in the same transaction.
+        let contentKey = try unit.checkpoint.contentKey()
+        let previous = try database.checkpoint(model: unit.model, step: unit.step)
+        let stored = try database.storedGroupVersions(model: unit.model, step: unit.step)
+        let contentChanged = !stored.isEmpty && previous?.computedSHA256 != contentKey
+        if contentChanged {
+            let old = previous?.computedSHA256.map { String($0.prefix(12)) } ?? "unknown"
+            progress.note("\(label): weights changed since its results were stored (content \(old) -> \(contentKey.prefix(12))): recomputing every matrix")
         }
-        let record = CheckpointRecord(model: unit.model, step: unit.step, revision: unit.revision, commit: unit.checkpoint.commit,
-                                      weightSHA256: unit.checkpoint.weightSHA256, files: unit.checkpoint.files,
-                                      state: .computed, detail: nil, source: unit.source)
+        let todo = planned.jobs.filter { job in
+            options.recompute || contentChanged || !job.keys.allSatisfy { MetricGroups.isCurrent(stored: stored[$0], required: job.groups) }
+        }
+        let record = ComputedCheckpoint(model: unit.model, step: unit.step, revision: unit.revision, commit: unit.checkpoint.commit,
+                                        contentSHA256: contentKey, files: unit.checkpoint.files, source: unit.source,
+                                        expectedMatrices: planned.jobs.reduce(0) { $0 + $1.keys.count })
         if todo.isEmpty {
-            if try database.checkpointState(model: unit.model, step: unit.step) != .computed {
+            if previous?.computeFailure != nil || previous?.expectedMatrices != record.expectedMatrices
+                || previous?.computedSHA256 != contentKey {
                 try store(CheckpointResults(checkpoint: record, isDemo: unit.isDemo, configJSON: configJSON, matrices: []), unit)
             }
-            try StepDerivedMetrics.update(model: unit.model, step: unit.step, database: database)
+            try StepDerivedMetrics.update(model: unit.model, step: unit.step, groups: try groups(of: unit.model), database: database)
             return 0
         }
-        let label = "\(unit.model) step \(unit.step)"
         progress.beginCheckpoint(label, matrices: todo.count, work: todo.reduce(0) { $0 + $1.cost })
         let (results, failures) = execute(todo, checkpoint: checkpoint)
         var final = record
         if !failures.isEmpty {
-            final.state = .failed
-            final.detail = failures.count == 1 ? failures[0] : "\(failures.count) matrices failed; first: \(failures[0])"
+            final.failure = failures.count == 1 ? failures[0] : "\(failures.count) matrices failed; first: \(failures[0])"
         }
-        try store(CheckpointResults(checkpoint: final, isDemo: unit.isDemo, configJSON: configJSON, matrices: results), unit)
+        try store(CheckpointResults(checkpoint: final, isDemo: unit.isDemo, configJSON: configJSON, matrices: results,
+                                    replacesStored: contentChanged), unit)
         if let first = failures.first {
             throw ComputeError.statistics(path: weights, matrix: "\(failures.count) matrices", reason: first)
         }
-        try StepDerivedMetrics.update(model: unit.model, step: unit.step, database: database)
+        try StepDerivedMetrics.update(model: unit.model, step: unit.step, groups: try groups(of: unit.model), database: database)
         return results.count
+    }
+
+    /// The run groups `model` belongs to: those recorded from manifests, else the one its name implies.
+    private func groups(of model: String) throws -> [RunGroup] {
+        StepDerivedMetrics.groups(of: model, recorded: try database.groups(), others: try database.models().map(\.name))
     }
 
     private func store(_ results: CheckpointResults, _ unit: WorkUnit) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackContent
 import PyTrackFormats
 import PyTrackHub
 
@@ -45,7 +46,7 @@ public struct LocatedCheckpoint: Sendable, Equatable {
     public var commit: String?
     /// Relative names of the weight files (shards included) and config.json.
     public var files: [String]
-    /// `,`-joined sha256 of the weight files when their blob names are sha256 (the hub cache), else nil.
+    /// The weights' content key (`WeightContentKey`) when the cache names their blobs by sha256, else nil.
     public var weightSHA256: String?
 
     /// Finds the weights in a snapshot (or any) directory.
@@ -61,7 +62,8 @@ public struct LocatedCheckpoint: Sendable, Equatable {
             let config = directory.appendingPathComponent("config.json")
             let hasConfig = fm.fileExists(atPath: config.path)
             let hashes = shardNames.map { blobSHA256(directory.appendingPathComponent($0)) }
-            let sha = hashes.allSatisfy { $0 != nil } ? hashes.compactMap { $0 }.joined(separator: ",") : nil
+            let sha = hashes.allSatisfy { $0 != nil }
+                ? WeightContentKey.make(zip(shardNames, hashes.compactMap { $0 }).map { ($0, $1) }) : nil
             return LocatedCheckpoint(weights: url, config: hasConfig ? config : nil, commit: nil,
                                      files: shardNames + (hasConfig ? ["config.json"] : []), weightSHA256: sha)
         }
@@ -75,6 +77,16 @@ public struct LocatedCheckpoint: Sendable, Equatable {
         let hasConfig = FileManager.default.fileExists(atPath: config.path)
         return LocatedCheckpoint(weights: file, config: hasConfig ? config : nil, commit: nil,
                                  files: [file.lastPathComponent] + (hasConfig ? ["config.json"] : []), weightSHA256: nil)
+    }
+
+    /// The content key results are stored under: the cache's sha256 blob names when known, else the
+    /// sha256 of the weight files read now (one sequential pass; `--file`).
+    public func contentKey() throws -> String {
+        if let weightSHA256 { return weightSHA256 }
+        let folder = weights.deletingLastPathComponent()
+        let weightFiles = files.filter { $0 != "config.json" && !$0.hasSuffix(".index.json") }
+        let names = weightFiles.isEmpty ? [weights.lastPathComponent] : weightFiles
+        return WeightContentKey.make(try names.map { ($0, try SHA256Digest.file(at: folder.appendingPathComponent($0).path)) })
     }
 
     /// The blob name a snapshot symlink points to when it looks like a sha256 (64 hex digits).

@@ -1,3 +1,5 @@
+import PyTrackStore
+
 /// The metric groups compute stores per matrix, each with the version of its definition. A stored
 /// (model, step, matrix) whose groups are all at least as new as these is never computed again; bumping a
 /// version here makes the next `pytrack compute` recompute exactly the matrices that carry that group.
@@ -18,6 +20,9 @@ public enum MetricGroups {
     public static let vector: [String: Int] = ["vector": 1]
     /// Version of the derived rows (dedup comparisons, depth growth).
     public static let derived = 1
+
+    /// Every kind's groups, as the store's status query takes them.
+    public static var required: RequiredGroups { ["matrix": matrix, "ov": ov, "vector": vector] }
 
     /// True when `stored` holds every group of `required` at the same or a newer version.
     public static func isCurrent(stored: [String: Int]?, required: [String: Int]) -> Bool {

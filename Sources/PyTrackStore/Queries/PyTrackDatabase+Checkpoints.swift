@@ -2,30 +2,64 @@ import Foundation
 import GRDB
 
 extension PyTrackDatabase {
-    /// Inserts or replaces the state of one (model, step) checkpoint. Computed results stay untouched.
-    public func recordCheckpoint(_ record: CheckpointRecord) throws {
-        try write("checkpoint \(record.model) step \(record.step)") { db in
-            _ = try Self.upsertCheckpoint(db, record, isDemo: nil, configJSON: nil)
+    /// Records what sync found for one (model, step): its sync state, commit, content key, files and
+    /// source. Compute's columns and every stored matrix stay untouched, so syncing again after a compute
+    /// never undoes it; a changed content key makes the stored results `stale` until recomputed.
+    public func recordSync(_ record: SyncRecord) throws {
+        try write("sync state of \(record.model) step \(record.step)") { db in
+            let modelID = try Self.ensureModel(db, record.model, isDemo: nil, configJSON: nil)
+            try db.execute(sql: """
+                INSERT INTO checkpoints(model_id, step, revision, commit_sha, weight_sha256, files_json, sync_state, sync_detail, source, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+                ON CONFLICT(model_id, step) DO UPDATE SET
+                    revision = excluded.revision,
+                    commit_sha = COALESCE(excluded.commit_sha, commit_sha),
+                    weight_sha256 = COALESCE(excluded.weight_sha256, weight_sha256),
+                    files_json = CASE WHEN excluded.files_json = '[]' THEN files_json ELSE excluded.files_json END,
+                    sync_state = excluded.sync_state,
+                    sync_detail = excluded.sync_detail,
+                    source = COALESCE(excluded.source, source),
+                    updated_at = excluded.updated_at
+                """, arguments: [modelID, record.step, record.revision, record.commit, record.weightSHA256,
+                                 try Self.filesJSON(record.files), record.state.rawValue, record.detail, record.source])
         }
     }
 
-    static func upsertCheckpoint(_ db: Database, _ r: CheckpointRecord, isDemo: Bool?, configJSON: String?) throws -> Int64 {
-        let modelID = try ensureModel(db, r.model, isDemo: isDemo, configJSON: configJSON)
-        let files = String(data: try JSONSerialization.data(withJSONObject: r.files), encoding: .utf8)
+    /// Records that computing one (model, step) failed, keeping whatever it stored before.
+    public func recordComputeFailure(model: String, step: Int, revision: String, reason: String) throws {
+        try write("compute failure of \(model) step \(step)") { db in
+            let modelID = try Self.ensureModel(db, model, isDemo: nil, configJSON: nil)
+            try db.execute(sql: """
+                INSERT INTO checkpoints(model_id, step, revision, compute_failure, updated_at)
+                VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+                ON CONFLICT(model_id, step) DO UPDATE SET compute_failure = excluded.compute_failure,
+                    updated_at = excluded.updated_at
+                """, arguments: [modelID, step, revision, reason])
+        }
+    }
+
+    /// Compute's part of the checkpoint row (inside the results transaction); returns the row id.
+    static func upsertComputed(_ db: Database, _ c: ComputedCheckpoint, isDemo: Bool?, configJSON: String?) throws -> Int64 {
+        let modelID = try ensureModel(db, c.model, isDemo: isDemo, configJSON: configJSON)
         try db.execute(sql: """
-            INSERT INTO checkpoints(model_id, step, revision, commit_sha, weight_sha256, files_json, state, detail, source, updated_at)
+            INSERT INTO checkpoints(model_id, step, revision, commit_sha, computed_sha256, files_json, compute_failure,
+                                    expected_matrices, source, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))
             ON CONFLICT(model_id, step) DO UPDATE SET
-                revision = excluded.revision,
                 commit_sha = COALESCE(excluded.commit_sha, commit_sha),
-                weight_sha256 = COALESCE(excluded.weight_sha256, weight_sha256),
-                files_json = CASE WHEN excluded.files_json = '[]' THEN files_json ELSE excluded.files_json END,
-                state = excluded.state,
-                detail = excluded.detail,
-                source = COALESCE(excluded.source, source),
+                computed_sha256 = excluded.computed_sha256,
+                files_json = CASE WHEN sync_state IS NULL OR files_json IS NULL THEN excluded.files_json ELSE files_json END,
+                compute_failure = excluded.compute_failure,
+                expected_matrices = excluded.expected_matrices,
+                source = CASE WHEN sync_state IS NULL THEN excluded.source ELSE source END,
                 updated_at = excluded.updated_at
-            """, arguments: [modelID, r.step, r.revision, r.commit, r.weightSHA256, files, r.state.rawValue, r.detail, r.source])
-        return try Int64.fetchOne(db, sql: "SELECT id FROM checkpoints WHERE model_id = ? AND step = ?", arguments: [modelID, r.step])!
+            """, arguments: [modelID, c.step, c.revision, c.commit, c.contentSHA256, try filesJSON(c.files), c.failure,
+                             c.expectedMatrices, c.source])
+        return try Int64.fetchOne(db, sql: "SELECT id FROM checkpoints WHERE model_id = ? AND step = ?", arguments: [modelID, c.step])!
+    }
+
+    static func filesJSON(_ files: [String]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: files), as: UTF8.self)
     }
 
     /// Checkpoints of a model, by step.
@@ -35,6 +69,16 @@ extension PyTrackDatabase {
                 SELECT m.name, c.* FROM checkpoints c JOIN models m ON m.id = c.model_id
                 WHERE m.name = ? ORDER BY c.step
                 """, arguments: [model]).map(Self.checkpoint(from:))
+        }
+    }
+
+    /// One checkpoint, or nil when the store has none for (model, step).
+    public func checkpoint(model: String, step: Int) throws -> CheckpointRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT m.name, c.* FROM checkpoints c JOIN models m ON m.id = c.model_id
+                WHERE m.name = ? AND c.step = ?
+                """, arguments: [model, step]).map(Self.checkpoint(from:))
         }
     }
 
@@ -50,33 +94,12 @@ extension PyTrackDatabase {
     static func checkpoint(from row: Row) -> CheckpointRecord {
         let filesJSON: String? = row["files_json"]
         let files = filesJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String] } ?? []
+        let syncState: String? = row["sync_state"]
         return CheckpointRecord(
             model: row["name"], step: row["step"], revision: row["revision"], commit: row["commit_sha"],
-            weightSHA256: row["weight_sha256"], files: files,
-            state: CheckpointState(rawValue: row["state"]) ?? .failed, detail: row["detail"], source: row["source"],
-            updatedAt: row["updated_at"])
-    }
-
-    /// Per model: how many checkpoints are in each state and how many matrices are stored.
-    public func summary() throws -> [(model: String, states: [CheckpointState: Int], matrices: Int)] {
-        try read { db in
-            var byModel: [String: [CheckpointState: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT m.name, c.state, COUNT(*) AS n FROM checkpoints c JOIN models m ON m.id = c.model_id
-                GROUP BY m.name, c.state
-                """) {
-                let state = CheckpointState(rawValue: row["state"]) ?? .failed
-                byModel[row["name"], default: [:]][state] = row["n"]
-            }
-            var matrixCounts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT m.name, COUNT(x.id) AS n FROM models m JOIN checkpoints c ON c.model_id = m.id
-                JOIN matrices x ON x.checkpoint_id = c.id GROUP BY m.name
-                """) {
-                matrixCounts[row["name"]] = row["n"]
-            }
-            let names = try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name")
-            return names.map { ($0, byModel[$0] ?? [:], matrixCounts[$0] ?? 0) }
-        }
+            weightSHA256: row["weight_sha256"], computedSHA256: row["computed_sha256"], files: files,
+            syncState: syncState.flatMap(SyncState.init(rawValue:)), syncDetail: row["sync_detail"],
+            computeFailure: row["compute_failure"], expectedMatrices: row["expected_matrices"],
+            source: row["source"], updatedAt: row["updated_at"])
     }
 }

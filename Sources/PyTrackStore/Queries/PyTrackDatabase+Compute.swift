@@ -23,6 +23,23 @@ extension PyTrackDatabase {
         }
     }
 
+    /// For one (model, step): every stored scalar metric per matrix (a NULL value is `nil`).
+    public func allStepMetrics(model: String, step: Int) throws -> [MatrixKey: [String: Double?]] {
+        try read { db in
+            var out: [MatrixKey: [String: Double?]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT x.layer, x.matrix, v.name, v.value FROM metrics v
+                JOIN matrices x ON x.id = v.matrix_id JOIN checkpoints c ON c.id = x.checkpoint_id
+                JOIN models m ON m.id = c.model_id WHERE m.name = ? AND c.step = ?
+                """, arguments: [model, step]) {
+                let key = MatrixKey(layer: row["layer"], matrix: row["matrix"])
+                let value: Double? = row["value"]
+                out[key, default: [:]][row["name"] as String] = .some(value)
+            }
+            return out
+        }
+    }
+
     /// For one (model, step): every stored blob of one kind, by matrix.
     public func stepBlobs(model: String, step: Int, kind: String) throws -> [MatrixKey: StoredBlob] {
         try read { db in
@@ -36,15 +53,6 @@ extension PyTrackDatabase {
                 out[key] = try Self.blob(from: row, kind: kind, path: path, what: "\(model) step \(step) \(key) \(kind)")
             }
             return out
-        }
-    }
-
-    /// The recorded state of one (model, step), or nil when the store has no such checkpoint.
-    public func checkpointState(model: String, step: Int) throws -> CheckpointState? {
-        try read { db in
-            try String.fetchOne(db, sql: """
-                SELECT c.state FROM checkpoints c JOIN models m ON m.id = c.model_id WHERE m.name = ? AND c.step = ?
-                """, arguments: [model, step]).flatMap(CheckpointState.init(rawValue:))
         }
     }
 }

@@ -2,14 +2,18 @@ import Foundation
 import GRDB
 
 extension PyTrackDatabase {
-    /// Stores one checkpoint's results in a single transaction: the checkpoint row (its state as given,
-    /// normally `.computed`), and for each matrix its row, metrics, blobs and group versions. Values of
-    /// groups not included are kept, so a partial recompute (one stale group) merges into what is stored.
-    /// Either everything is written or nothing is.
+    /// Stores one checkpoint's results in a single transaction: compute's part of the checkpoint row
+    /// (content key, expected matrices, failure), and for each matrix its row, metrics, blobs and group
+    /// versions. Values of groups not included are kept, so a partial recompute (one stale group) merges
+    /// into what is stored, unless `replacesStored` (the content changed): then every stored matrix of the
+    /// checkpoint is deleted first, in the same transaction. Either everything is written or nothing is.
     public func saveResults(_ results: CheckpointResults) throws {
         let what = "results of \(results.checkpoint.model) step \(results.checkpoint.step)"
         try write(what) { db in
-            let checkpointID = try Self.upsertCheckpoint(db, results.checkpoint, isDemo: results.isDemo, configJSON: results.configJSON)
+            let checkpointID = try Self.upsertComputed(db, results.checkpoint, isDemo: results.isDemo, configJSON: results.configJSON)
+            if results.replacesStored {
+                try db.execute(sql: "DELETE FROM matrices WHERE checkpoint_id = ?", arguments: [checkpointID])
+            }
             for m in results.matrices {
                 try Self.saveMatrix(db, checkpointID: checkpointID, m)
             }

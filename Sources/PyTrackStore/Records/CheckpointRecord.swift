@@ -1,37 +1,50 @@
 import Foundation
 
-/// Where a checkpoint stands in the pipeline.
-public enum CheckpointState: String, Codable, Sendable, CaseIterable {
+/// Where a checkpoint stands with sync: written by `pytrack sync` only.
+public enum SyncState: String, Codable, Sendable, CaseIterable {
     /// Requested but not fetched yet.
     case pending
     /// Weight files and config.json are in the cache, verified.
     case synced
     /// The hub has no such revision.
     case missing
-    /// Its weight file has the same sha256 as another step's (the hub serves duplicated content).
+    /// Its weights have the same content key as another step's (the hub serves duplicated content).
     case duplicate
-    /// Fetching or computing failed; `detail` says why.
+    /// Fetching failed; the detail says why.
     case failed
-    /// Every matrix has been computed with the current metric versions.
-    case computed
 }
 
-/// One (model, step) row of the `checkpoints` table.
-public struct CheckpointRecord: Equatable, Sendable {
+/// Where a checkpoint stands with compute, judged from what is stored against the code's metric-group
+/// versions (never written as such: derived, so it cannot go out of date).
+public enum ComputeState: String, Codable, Sendable, CaseIterable {
+    /// Nothing stored for it yet.
+    case pending
+    /// Some of its matrices are stored, not all the catalog names.
+    case partial
+    /// Every matrix is stored with current metric versions, from the content sync last recorded.
+    case computed
+    /// Stored with an older metric version, or from other content than the cache now holds.
+    case stale
+    /// The last compute of it failed; the detail says why (rows it stored before are kept).
+    case failed
+}
+
+/// What sync records about one (model, step). Sync never writes compute's columns.
+public struct SyncRecord: Equatable, Sendable {
     public var model: String
     public var step: Int
     public var revision: String
     public var commit: String?
+    /// The weights' content key (`WeightContentKey`): sha256 of one file, or of the shards' list.
     public var weightSHA256: String?
     public var files: [String]
-    public var state: CheckpointState
+    public var state: SyncState
     public var detail: String?
+    /// Where it came from (the endpoint, credentials stripped).
     public var source: String?
-    public var updatedAt: String?
 
     public init(model: String, step: Int, revision: String, commit: String? = nil, weightSHA256: String? = nil,
-                files: [String] = [], state: CheckpointState, detail: String? = nil, source: String? = nil,
-                updatedAt: String? = nil) {
+                files: [String] = [], state: SyncState, detail: String? = nil, source: String? = nil) {
         self.model = model
         self.step = step
         self.revision = revision
@@ -41,6 +54,55 @@ public struct CheckpointRecord: Equatable, Sendable {
         self.state = state
         self.detail = detail
         self.source = source
-        self.updatedAt = updatedAt
     }
+}
+
+/// What compute records about the checkpoint it read, beside its matrices. Compute never writes sync's columns.
+public struct ComputedCheckpoint: Equatable, Sendable {
+    public var model: String
+    public var step: Int
+    public var revision: String
+    public var commit: String?
+    /// The content key of the weights the stored matrices came from.
+    public var contentSHA256: String?
+    public var files: [String]
+    /// `hub` for the cache, or the local path of `--file`.
+    public var source: String?
+    /// How many matrices the catalog names for this checkpoint (so a partial store is visible).
+    public var expectedMatrices: Int?
+    /// Why this compute failed (nil: it succeeded; a success clears an earlier failure).
+    public var failure: String?
+
+    public init(model: String, step: Int, revision: String, commit: String? = nil, contentSHA256: String? = nil,
+                files: [String] = [], source: String? = nil, expectedMatrices: Int? = nil, failure: String? = nil) {
+        self.model = model
+        self.step = step
+        self.revision = revision
+        self.commit = commit
+        self.contentSHA256 = contentSHA256
+        self.files = files
+        self.source = source
+        self.expectedMatrices = expectedMatrices
+        self.failure = failure
+    }
+}
+
+/// One (model, step) row of the `checkpoints` table, both lifecycles.
+public struct CheckpointRecord: Equatable, Sendable {
+    public var model: String
+    public var step: Int
+    public var revision: String
+    public var commit: String?
+    /// The content key sync last recorded.
+    public var weightSHA256: String?
+    /// The content key the stored matrices came from.
+    public var computedSHA256: String?
+    public var files: [String]
+    /// nil: never synced (e.g. computed from `--file`).
+    public var syncState: SyncState?
+    public var syncDetail: String?
+    public var computeFailure: String?
+    public var expectedMatrices: Int?
+    public var source: String?
+    public var updatedAt: String?
 }

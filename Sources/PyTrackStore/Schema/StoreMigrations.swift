@@ -78,6 +78,58 @@ enum StoreMigrations {
                 CREATE INDEX matrices_by_checkpoint ON matrices(checkpoint_id, matrix);
                 """)
         }
+        // Sync and compute keep their own lifecycle columns (sync_state/sync_detail vs compute_failure,
+        // computed_sha256, expected_matrices); the shared `state`/`detail` pair, which each stage
+        // overwrote, is carried over and dropped. Compute state is derived from what is stored.
+        migrator.registerMigration("v2-lifecycles") { db in
+            try db.execute(sql: """
+                ALTER TABLE checkpoints ADD COLUMN sync_state TEXT;        -- SyncState; NULL: never synced
+                ALTER TABLE checkpoints ADD COLUMN sync_detail TEXT;
+                ALTER TABLE checkpoints ADD COLUMN compute_failure TEXT;   -- why the last compute failed; NULL: it did not
+                ALTER TABLE checkpoints ADD COLUMN computed_sha256 TEXT;   -- content key the stored matrices came from
+                ALTER TABLE checkpoints ADD COLUMN expected_matrices INTEGER; -- matrices the catalog names for that content
+                -- A failure recorded by compute ('hub' = the cache, or a local path) vs by sync (the endpoint).
+                UPDATE checkpoints SET
+                    sync_state = CASE
+                        WHEN state IN ('pending', 'synced', 'missing', 'duplicate') THEN state
+                        WHEN state = 'failed' AND NOT (source = 'hub' OR source LIKE '/%' OR source LIKE '.%') THEN 'failed'
+                        WHEN source = 'hub' OR source LIKE 'http%' OR source LIKE 'demo hub%' THEN 'synced'
+                        ELSE NULL END,
+                    sync_detail = CASE
+                        WHEN state IN ('pending', 'synced', 'missing', 'duplicate') THEN detail
+                        WHEN state = 'failed' AND NOT (source = 'hub' OR source LIKE '/%' OR source LIKE '.%') THEN detail
+                        ELSE NULL END,
+                    compute_failure = CASE
+                        WHEN state = 'failed' AND (source = 'hub' OR source LIKE '/%' OR source LIKE '.%') THEN detail
+                        ELSE NULL END,
+                    computed_sha256 = CASE WHEN EXISTS (SELECT 1 FROM matrices x WHERE x.checkpoint_id = checkpoints.id)
+                        THEN weight_sha256 END,
+                    expected_matrices = CASE WHEN state = 'computed'
+                        THEN (SELECT COUNT(*) FROM matrices x WHERE x.checkpoint_id = checkpoints.id) END;
+                ALTER TABLE checkpoints DROP COLUMN state;
+                ALTER TABLE checkpoints DROP COLUMN detail;
+                """)
+        }
+        // Run groups (a manifest's standard, deduped and seed runs). A group has a `models` row of its own
+        // (is_group = 1) that its group-level derived rows (seed spread) hang on.
+        migrator.registerMigration("v2-run-groups") { db in
+            try db.execute(sql: """
+                ALTER TABLE models ADD COLUMN is_group INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE group_runs (
+                    group_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL,                 -- standard | deduped | seed
+                    data TEXT NOT NULL,                 -- standard | deduped: the data the run saw
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (group_id, model_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE group_comparisons (
+                    group_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                    comparison TEXT NOT NULL,           -- dedup | seed_spread
+                    PRIMARY KEY (group_id, comparison)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }
