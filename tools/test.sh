@@ -35,6 +35,7 @@ check() {
   if "$@"; then passed=$((passed + 1)); else echo "FAILED: $name"; failed=$((failed + 1)); fi
 }
 
+check "system libraries the build links are installed by tools/setup.sh" python3 tools/check_system_libraries.py
 check "demo suite files" python3 tools/demo-suite/check_demo_checkpoints.py
 rm -rf Reports/demo db/demo.sqlite db/demo.sqlite-wal db/demo.sqlite-shm
 check "pytrack demo (release)" bash -c 'start=$(date +%s); .build/release/pytrack demo && echo "demo took $(( $(date +%s) - start )) s"'

@@ -45,8 +45,16 @@ def main() -> int:
         return 1
     con = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
     for model, steps in expected.items():
-        rows = dict(con.execute(
-            "SELECT c.step, c.state FROM checkpoints c JOIN models m ON m.id=c.model_id WHERE m.name=?", (model,)))
+        # Sync's and compute's lifecycles are stored apart: synced, no compute failure, every matrix the
+        # catalog named is stored, and from the content sync recorded.
+        rows = {}
+        for step, sync_state, failure, expected_n, synced_sha, computed_sha, n in con.execute(
+                "SELECT c.step, c.sync_state, c.compute_failure, c.expected_matrices, c.weight_sha256, c.computed_sha256, "
+                "(SELECT COUNT(*) FROM matrices x WHERE x.checkpoint_id=c.id) "
+                "FROM checkpoints c JOIN models m ON m.id=c.model_id WHERE m.name=?", (model,)):
+            ok = sync_state == "synced" and failure is None and expected_n is not None and n == expected_n \
+                and synced_sha is not None and synced_sha == computed_sha
+            rows[step] = "computed" if ok else f"sync {sync_state}, failure {failure!r}, {n}/{expected_n} matrices"
         is_demo = con.execute("SELECT is_demo FROM models WHERE name=?", (model,)).fetchone()
         if not is_demo or is_demo[0] != 1:
             problems.append(f"{args.db}: {model} is not marked as demo data")
