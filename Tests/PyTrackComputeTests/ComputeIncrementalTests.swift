@@ -29,7 +29,7 @@ final class ComputeIncrementalTests: XCTestCase {
     func testOnlyMatricesWithAStaleGroupAreRecomputed() throws {
         let db = try PyTrackDatabase()
         let plan = try ComputePlan.local(file: ComputeFixtures.weights("standard").path, model: "t/m", step: 3)
-        engine(db).run(plan)
+        _ = engine(db).run(plan)
         // Pretend layer 1 mlp_in was computed with an older "fits" definition and a wrong value.
         var stale = MetricGroups.matrix
         stale["fits"] = 0
