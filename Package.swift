@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Targets migrated to the Swift 6 language mode (complete concurrency checking); the rest follow.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
 // One target per concern; dependencies point one way (docs/architecture.md):
 // Domain and Content at the bottom; Model -> Domain, Formats; Store -> Domain; Hub -> Model, Store, Content;
 // Compute -> Formats, Model, Stats, Store, Hub (cache layout), Content; Report -> Store, Stats; the CLI on top.
@@ -30,20 +33,20 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
 
         // SHA-256 (OpenSSL EVP) and the checkpoint content key shared by sync and compute.
-        .target(name: "PyTrackContent", dependencies: ["COpenSSL"]),
+        .target(name: "PyTrackContent", dependencies: ["COpenSSL"], swiftSettings: swift6),
 
         // Typed domain values every stage shares (run groups, ...): no dependencies.
-        .target(name: "PyTrackDomain"),
+        .target(name: "PyTrackDomain", swiftSettings: swift6),
 
         // Zip (torch .bin) is read by our own small zip64-aware directory reader over the mmap:
         // ZIPFoundation extracts entries by copying, and tensor data must be read in place.
         .target(name: "PyTrackFormats"),
-        .target(name: "PyTrackModel", dependencies: ["PyTrackDomain", "PyTrackFormats"]),
-        .target(name: "PyTrackStats", dependencies: ["CLapack"]),
+        .target(name: "PyTrackModel", dependencies: ["PyTrackDomain", "PyTrackFormats"], swiftSettings: swift6),
+        .target(name: "PyTrackStats", dependencies: ["CLapack"], swiftSettings: swift6),
         .target(name: "PyTrackStore", dependencies: [
             "PyTrackDomain",
             .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        ], swiftSettings: swift6),
         .target(name: "PyTrackHub", dependencies: [
             "CCurl", "PyTrackModel", "PyTrackStore", "PyTrackContent",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -51,7 +54,7 @@ let package = Package(
         .target(name: "PyTrackCompute", dependencies: [
             "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub", "PyTrackContent",
         ]),
-        .target(name: "PyTrackReport", dependencies: ["PyTrackStore", "PyTrackStats"]),
+        .target(name: "PyTrackReport", dependencies: ["PyTrackStore", "PyTrackStats"], swiftSettings: swift6),
         .executableTarget(name: "pytrack", dependencies: [
             "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
             "PyTrackHub", "PyTrackCompute", "PyTrackReport",

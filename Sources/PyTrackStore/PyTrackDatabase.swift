@@ -3,7 +3,7 @@ import GRDB
 
 /// The pytrack SQLite store (WAL, versioned migrations). Safe to share between threads: reads run
 /// concurrently, writes are serialised, and every write method is one transaction.
-public final class PyTrackDatabase: @unchecked Sendable {
+public final class PyTrackDatabase: Sendable {
     /// Path of the database file (":memory:" for an in-memory store).
     public let path: String
     let writer: any DatabaseWriter
