@@ -1,6 +1,5 @@
 import Foundation
 import PyTrackModel
-import PyTrackStore
 
 /// What to sync.
 public struct SyncRequest: Sendable {
@@ -288,24 +287,6 @@ public final class CheckpointSync {
         summary.outcomes.sort { ($0.repo, $0.step) < ($1.repo, $1.step) }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
-    }
-
-    /// The one place sync outcomes reach the database: a `record` closure that records each outcome's
-    /// sync state (synced/duplicate/missing/failed, commit, content key, files, source); compute's columns
-    /// and stored results are never touched.
-    public static func databaseRecorder(_ db: PyTrackDatabase, source: String) -> (CheckpointOutcome) throws -> Void {
-        { o in
-            let state: SyncState
-            switch o.state {
-            case .synced: state = .synced
-            case .duplicate: state = .duplicate
-            case .missing: state = .missing
-            case .failed: state = .failed
-            }
-            try db.recordSync(SyncRecord(model: o.repo, step: o.step, revision: o.revision, commit: o.commit,
-                                         weightSHA256: o.weightSHA256, files: o.files, state: state,
-                                         detail: o.detail, source: source))
-        }
     }
 
     private func outcome(_ c: ResolvedCheckpoint, duplicateOf: Int?, state: CheckpointOutcome.State, detail: String?) -> CheckpointOutcome {

@@ -84,7 +84,7 @@ struct Demo: AsyncParsableCommand {
                                   schedule: demoManifest.schedule, files: demoManifest.files)
         request.jobs = 4
         let sync = CheckpointSync(environment: hub, progress: SyncProgress())
-        sync.record = CheckpointSync.databaseRecorder(database, source: "demo hub \(server.endpoint)")
+        sync.record = SyncRecorder.recording(into: database, source: "demo hub \(server.endpoint)")
         let synced = try sync.run(request)
         say("      \(synced.headline)")
         if !synced.problems.isEmpty {

@@ -67,7 +67,7 @@ struct Sync: AsyncParsableCommand {
         if !dryRun {
             let db = try PyTrackDatabase(path: database.db)
             if let group { try db.recordGroup(group) }
-            sync.record = CheckpointSync.databaseRecorder(db, source: env.endpoint)
+            sync.record = SyncRecorder.recording(into: db, source: env.endpoint)
         }
         let summary = try sync.run(request)
         if dryRun {
