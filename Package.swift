@@ -3,7 +3,8 @@ import PackageDescription
 
 // One target per concern; dependencies point one way (see DESIGN notes in README.md):
 // Model -> Formats; Hub -> Model, Store; Compute -> Formats, Model, Stats, Store, Hub (cache layout);
-// Report -> Store, Stats; the CLI on top.
+// Report -> Store, Stats; LocalHub (a hub on sockets) and DemoSuite (resources) stand alone;
+// the CLI on top.
 let package = Package(
     name: "pytrack",
     platforms: [.macOS(.v13)],
@@ -11,7 +12,7 @@ let package = Package(
         .executable(name: "pytrack", targets: ["pytrack"]),
         .library(name: "PyTrackCore", targets: [
             "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
-            "PyTrackHub", "PyTrackCompute", "PyTrackReport",
+            "PyTrackHub", "PyTrackCompute", "PyTrackReport", "PyTrackLocalHub",
         ]),
     ],
     dependencies: [
@@ -43,9 +44,16 @@ let package = Package(
             "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub",
         ]),
         .target(name: "PyTrackReport", dependencies: ["PyTrackStore", "PyTrackStats"]),
+        // A local Hugging Face hub on POSIX sockets (HTTP/1.1, two listeners): serves the demo suite
+        // without Python. Not SwiftNIO: that stack adds minutes to every clean build.
+        .target(name: "PyTrackLocalHub", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The embedded demo suite and its manifest, shipped as resources beside the binary.
+        .target(name: "PyTrackDemoSuite", resources: [.copy("demo-hub"), .copy("demo.json")]),
         .executableTarget(name: "pytrack", dependencies: [
             "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
-            "PyTrackHub", "PyTrackCompute", "PyTrackReport",
+            "PyTrackHub", "PyTrackCompute", "PyTrackReport", "PyTrackLocalHub", "PyTrackDemoSuite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -61,6 +69,8 @@ let package = Package(
             "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
         ]),
         .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats", "PyTrackTestSupport"]),
+        .testTarget(name: "PyTrackLocalHubTests", dependencies: ["PyTrackLocalHub", "PyTrackHub", "PyTrackTestSupport"]),
+        .testTarget(name: "PyTrackDemoSuiteTests", dependencies: ["PyTrackDemoSuite", "PyTrackTestSupport"]),
         .testTarget(name: "pytrackTests", dependencies: ["pytrack", "PyTrackTestSupport", "PyTrackStore"]),
     ],
     swiftLanguageModes: [.v5]

@@ -18,7 +18,7 @@ Checkpoints follow a Pythia-like schedule (step0, 1, 2, 4, ..., 512, then evenly
 end) and are written with `save_pretrained(..., safe_serialization=True)` after conversion to
 fp16, into the hub layout served by pytrack's test hub:
 
-  Tests/Fixtures/demo-hub/pytrack-demo/<repo>/step<N>/{config.json, model.safetensors}
+  Sources/PyTrackDemoSuite/demo-hub/pytrack-demo/<repo>/step<N>/{config.json, model.safetensors}
 
 Per-step training loss and held-out eval loss at each checkpoint go to
 tools/demo-suite/losses-<run>.csv. Afterwards every checkpoint is loaded back with
@@ -68,7 +68,7 @@ from transformers.utils import logging as hf_logging  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
-DEFAULT_HUB = REPO_ROOT / "Tests" / "Fixtures" / "demo-hub"
+DEFAULT_HUB = REPO_ROOT / "Sources" / "PyTrackDemoSuite" / "demo-hub"
 ORG = "pytrack-demo"
 SEED = 1234  # data seed (selection, order) of every run, and the initialisation seed of two
 RUNS = {  # run name -> (hub repository, training data, initialisation seed)
