@@ -91,8 +91,11 @@ final class HubFolder: @unchecked Sendable {  // the hash cache is the only muta
     /// The commit id of a revision: sha1 over `path NUL sha256 LF` of its files, in path order.
     func commit(_ repo: String, _ revisionFolder: String) -> String {
         var sha1 = Insecure.SHA1()
-        for p in files(repo, revisionFolder) {
-            guard let full = filePath(repo, revisionFolder, p), let h = try? hashes(full) else { continue }
+        guard let dir = repositoryFolder(repo)?.appendingPathComponent(revisionFolder, isDirectory: true) else {
+            return HubFolder.hex(sha1.finalize())
+        }
+        for p in files(repo, revisionFolder) {  // listed just now: no second lookup needed
+            guard let h = try? hashes(dir.appendingPathComponent(p).path) else { continue }
             sha1.update(data: Data("\(p)\u{0}\(h.sha256)\n".utf8))
         }
         return HubFolder.hex(sha1.finalize())
