@@ -35,8 +35,8 @@ public final class LocalHub: @unchecked Sendable {  // `log` is guarded by `lock
     public let pageSize: Int
 
     private let folder: HubFolder
-    private var api: HTTPServer!
-    private var cdn: HTTPServer!
+    private let api: HTTPServer
+    private let cdn: HTTPServer
     private let lock = NSLock()
     private var log: [LoggedRequest] = []
     private static let maxLogged = 100_000
@@ -62,8 +62,8 @@ public final class LocalHub: @unchecked Sendable {  // `log` is guarded by `lock
 
     /// Stops both listeners and closes open connections.
     public func stop() {
-        api?.stop()
-        cdn?.stop()
+        api.stop()
+        cdn.stop()
     }
 
     /// Every request so far (both listeners, in arrival order; the oldest are dropped past 100,000).
