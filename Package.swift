@@ -6,7 +6,8 @@ let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 // One target per concern; dependencies point one way (docs/architecture.md):
 // Domain and Content at the bottom; Model -> Domain, Formats; Store -> Domain; Hub -> Model, Content (no Store);
-// Compute -> Formats, Model, Stats, Store, Hub (cache layout), Content; Report -> Store, Stats; the CLI on top.
+// Compute -> Formats, Model, Stats, Store, Hub (cache layout), Content; Report -> Store, Stats;
+// LocalHub (a hub on sockets) and DemoSuite (resources) stand alone; the CLI on top.
 let package = Package(
     name: "pytrack",
     platforms: [.macOS(.v13)],
@@ -14,7 +15,7 @@ let package = Package(
         .executable(name: "pytrack", targets: ["pytrack"]),
         .library(name: "PyTrackCore", targets: [
             "PyTrackContent", "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
-            "PyTrackHub", "PyTrackCompute", "PyTrackReport",
+            "PyTrackHub", "PyTrackCompute", "PyTrackReport", "PyTrackLocalHub",
         ]),
     ],
     dependencies: [
@@ -55,9 +56,16 @@ let package = Package(
             "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub", "PyTrackContent",
         ]),
         .target(name: "PyTrackReport", dependencies: ["PyTrackStore", "PyTrackStats"], swiftSettings: swift6),
+        // A local Hugging Face hub on POSIX sockets (HTTP/1.1, two listeners): serves the demo suite
+        // without Python. Not SwiftNIO: that stack adds minutes to every clean build.
+        .target(name: "PyTrackLocalHub", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The embedded demo suite and its manifest, shipped as resources beside the binary.
+        .target(name: "PyTrackDemoSuite", resources: [.copy("demo-hub"), .copy("demo.json")]),
         .executableTarget(name: "pytrack", dependencies: [
             "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
-            "PyTrackHub", "PyTrackCompute", "PyTrackReport",
+            "PyTrackHub", "PyTrackCompute", "PyTrackReport", "PyTrackLocalHub", "PyTrackDemoSuite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -75,6 +83,8 @@ let package = Package(
             "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
         ]),
         .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats", "PyTrackTestSupport"]),
+        .testTarget(name: "PyTrackLocalHubTests", dependencies: ["PyTrackLocalHub", "PyTrackHub", "PyTrackTestSupport"]),
+        .testTarget(name: "PyTrackDemoSuiteTests", dependencies: ["PyTrackDemoSuite", "PyTrackTestSupport"]),
         .testTarget(name: "pytrackTests", dependencies: ["pytrack", "PyTrackTestSupport", "PyTrackStore"]),
     ],
     swiftLanguageModes: [.v5]

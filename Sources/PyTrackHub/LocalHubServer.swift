@@ -1,7 +1,8 @@
 import Foundation
 
-/// Runs tools/testhub/hub_server.py (a real local hub) with python3 through Foundation.Process, waits
-/// for its `READY <url>` line, and stops it. Used by the tests and by `pytrack demo`.
+/// Runs tools/testhub/hub_server.py (a real local hub with fault injection) with python3 through
+/// Foundation.Process, waits for its `READY <url>` line, and stops it. Used by the tests; `pytrack demo`
+/// serves its suite with the Swift `LocalHub` (PyTrackLocalHub) instead, so it needs no Python.
 public final class LocalHubServer {
     /// A request the server saw (`GET /_control/log`).
     public struct LoggedRequest: Equatable {
@@ -55,13 +56,6 @@ public final class LocalHubServer {
         self.process = p
         self.stdinPipe = input
         self.control = try HTTPTransfer(retry: RetryPolicy(maxAttempts: 1))
-    }
-
-    /// hub_server.py next to a repository checkout: `$PYTRACK_HUB_SERVER`, else
-    /// `tools/testhub/hub_server.py` under the current folder.
-    public static func defaultScript() -> URL {
-        if let s = ProcessInfo.processInfo.environment["PYTRACK_HUB_SERVER"], !s.isEmpty { return URL(fileURLWithPath: s) }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("tools/testhub/hub_server.py")
     }
 
     deinit { stop() }

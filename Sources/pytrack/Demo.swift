@@ -1,38 +1,44 @@
 import ArgumentParser
 import Foundation
 import PyTrackCompute
+import PyTrackDemoSuite
 import PyTrackHub
+import PyTrackLocalHub
 import PyTrackModel
 import PyTrackReport
 import PyTrackStore
 
-/// `pytrack demo`: the whole pipeline on the embedded demo suite, offline.
+/// `pytrack demo`: the whole pipeline on the embedded demo suite, offline, from any folder.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run sync -> compute -> report on the embedded demo suite (a trained tiny GPT-NeoX pair), offline.",
+        abstract: "Run sync -> compute -> report on the embedded demo suite (a trained tiny GPT-NeoX suite), offline.",
         discussion: """
-        Starts a local hub (tools/testhub/hub_server.py) on 127.0.0.1 serving Tests/Fixtures/demo-hub with
-        the real hub protocol, syncs both runs into a temporary huggingface_hub cache, computes every
-        checkpoint into db/demo.sqlite and writes the report to Reports/demo/. The data is a SYNTHETIC demo
-        series (see tools/demo-suite/README.md), not Pythia, and the report says so.
-        Run it from the repository root.
+        Serves the demo suite shipped with the binary (pytrack_PyTrackDemoSuite.resources beside it) with a
+        local hub written in Swift on 127.0.0.1 (the real hub protocol: refs, tree, resolve with a 302 to a
+        second listener, Range), syncs the runs its manifest names into a temporary huggingface_hub cache,
+        computes every checkpoint and writes the report. Needs no network and no Python. The data is a
+        SYNTHETIC demo series (see tools/demo-suite/README.md), not Pythia, and the report says so.
+        Where it writes (unless --db/--out say otherwise): run from a pytrack checkout (a folder with
+        Package.swift and Sources/PyTrackDemoSuite), db/demo.sqlite and Reports/demo/ there; run from any
+        other folder, db/demo.sqlite and Reports/demo/ under $XDG_DATA_HOME/pytrack (default
+        ~/.local/share/pytrack). It prints the path of the report to open.
         Example:
           swift run -c release pytrack demo
           pytrack demo --db /tmp/demo.sqlite --out /tmp/demo-report --threads 2
         """)
 
-    @Option(name: .long, help: "The demo suite in hub layout (<org>/<name>/<revision>/...).")
-    var suite: String = "Tests/Fixtures/demo-hub"
+    @Option(name: .long, help: "A demo suite in hub layout (<org>/<name>/<revision>/...). Default: the one shipped with the binary.")
+    var suite: String?
 
-    @Option(name: .long, help: "The manifest naming the demo pair.")
-    var manifest: String = "manifests/demo.json"
+    @Option(name: .long, help: "The manifest naming the demo runs. Default: the one shipped with the binary (= manifests/demo.json).")
+    var manifest: String?
 
-    @Option(name: .long, help: "SQLite database to write.")
-    var db: String = "db/demo.sqlite"
+    @Option(name: .long, help: "SQLite database to write. Default: db/demo.sqlite in a checkout, else under $XDG_DATA_HOME/pytrack.")
+    var db: String?
 
-    @Option(name: .long, help: "Report folder to write.")
-    var out: String = "Reports/demo"
+    @Option(name: .long, help: "Report folder to write. Default: Reports/demo in a checkout, else under $XDG_DATA_HOME/pytrack.")
+    var out: String?
 
     @Option(name: .long, help: "Checkpoint cache to sync into (default: a temporary folder, removed afterwards).")
     var cache: String?
@@ -47,20 +53,27 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let started = Date()
         let fm = FileManager.default
-        let suiteURL = URL(fileURLWithPath: suite, isDirectory: true)
+        let shipped = DemoSuite.resources()
+        let home = DemoHome.current()
+        let suitePath = suite ?? shipped.map { DemoSuite.hubRoot(in: $0).path } ?? home.checkoutSuite
+        let manifestPath = manifest ?? shipped.map { DemoSuite.manifest(in: $0).path } ?? home.checkoutManifest
+        guard let suitePath, let manifestPath else {
+            let exe = DemoSuite.executableURL() ?? URL(fileURLWithPath: CommandLine.arguments[0])
+            throw DemoError.missing(path: exe.deletingLastPathComponent().appendingPathComponent(DemoSuite.resourceFolderName).path,
+                                    what: "demo suite shipped with \(exe.lastPathComponent) (keep that folder beside the binary, or pass --suite and --manifest)")
+        }
+        let db = self.db ?? home.database
+        let out = self.out ?? home.reports
+        let suiteURL = URL(fileURLWithPath: suitePath, isDirectory: true)
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: suiteURL.path, isDirectory: &isDir), isDir.boolValue else {
-            throw DemoError.missing(path: suite, what: "demo suite folder (run from the repository root, or pass --suite)")
+            throw DemoError.missing(path: suitePath, what: "demo suite folder")
         }
-        let script = LocalHubServer.defaultScript()
-        guard fm.fileExists(atPath: script.path) else {
-            throw DemoError.missing(path: script.path, what: "test hub server (run from the repository root, or set PYTRACK_HUB_SERVER)")
-        }
-        let demoManifest = try Manifest.load(from: URL(fileURLWithPath: manifest))
+        let demoManifest = try Manifest.load(from: URL(fileURLWithPath: manifestPath))
 
         // 1. A real hub on loopback.
-        say("[1/4] starting a local hub on 127.0.0.1 serving \(suite)")
-        let server = try LocalHubServer(root: suiteURL, script: script)
+        say("[1/4] starting a local hub on 127.0.0.1 serving \(suitePath)")
+        let server = try LocalHub(root: suiteURL)
         defer { server.stop() }
         say("      hub at \(server.endpoint)")
 

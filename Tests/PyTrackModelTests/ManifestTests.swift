@@ -17,7 +17,9 @@ final class ManifestTests: XCTestCase {
             XCTAssertEqual(try m.steps.resolve().count, 154)
         }
         let demo = try Manifest.load(from: ManifestTests.manifests.appendingPathComponent("demo.json"))
-        XCTAssertEqual(demo.repositories, ["pytrack-demo/pythia-tiny", "pytrack-demo/pythia-tiny-deduped"])
+        XCTAssertEqual(demo.repositories, ["pytrack-demo/pythia-tiny", "pytrack-demo/pythia-tiny-deduped",
+                                           "pytrack-demo/pythia-tiny-deduped-seed1"])
+        XCTAssertEqual(demo.group.seedSets[.deduped], ["pytrack-demo/pythia-tiny-deduped", "pytrack-demo/pythia-tiny-deduped-seed1"])
         XCTAssertEqual(demo.schedule, .hub)
     }
 

@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""Check the committed demo suite (Tests/Fixtures/demo-hub) with numpy + safetensors only.
+"""Check the committed demo suite (Sources/PyTrackDemoSuite/demo-hub) with numpy + safetensors only.
 
-For every revision of pytrack-demo/pythia-tiny and pytrack-demo/pythia-tiny-deduped:
+For every revision of pytrack-demo/pythia-tiny, pytrack-demo/pythia-tiny-deduped and
+pytrack-demo/pythia-tiny-deduped-seed1:
   * the revision set is the Pythia-like schedule 0, 1, 2, 4, ..., 512, 750, 1000, ..., 2000;
   * the folder holds exactly config.json and model.safetensors;
   * the safetensors header (parsed by hand) is well formed: offsets tile the data without gaps
     or overlaps, each tensor's byte length is numel * 2 (F16), the file size adds up;
   * safetensors.numpy loads the same names, shapes and dtypes, and every value is finite;
   * the tensor names and shapes are exactly the GPT-NeoX (Pythia) layout implied by config.json.
-Across the suite: step0 is byte-identical between the two runs, the final steps differ, and the
-whole suite is under 25 MB. Prints the tensor table once per repository and one line per revision.
+Across the suite: step0 is byte-identical between the two runs of init seed 1234 (standard and
+deduped) and differs in the seed run (init seed 1); every config.json is the same for a step across
+runs; the final steps differ pairwise; no run repeats a checkpoint; the whole suite is under 30 MB. Prints the tensor table once per repository and one line per revision.
 Exits 1 with a one-line message naming the file on the first failure.
 
-  python3 tools/demo-suite/check_demo_checkpoints.py [--hub Tests/Fixtures/demo-hub] [--verbose]
+  python3 tools/demo-suite/check_demo_checkpoints.py [--hub Sources/PyTrackDemoSuite/demo-hub] [--verbose]
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from safetensors.numpy import load_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 ORG = "pytrack-demo"
-REPOS = ["pythia-tiny", "pythia-tiny-deduped"]
+REPOS = ["pythia-tiny", "pythia-tiny-deduped", "pythia-tiny-deduped-seed1"]
+SAME_INIT = ("pythia-tiny", "pythia-tiny-deduped")  # init seed 1234; the seed run uses init seed 1
 EXPECTED_STEPS = [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 750, 1000, 1250, 1500, 1750, 2000]
-SIZE_LIMIT_BYTES = 25 * 1000 * 1000
+SIZE_LIMIT_BYTES = 30 * 1000 * 1000
 DTYPE_BYTES = {"F16": 2, "BF16": 2, "F32": 4, "F64": 8, "U8": 1}
 
 
@@ -129,7 +132,7 @@ def check_revision(rev: Path, verbose: bool, show_table: bool) -> tuple[str, int
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="Check the pytrack demo-suite checkpoints.")
-    ap.add_argument("--hub", type=Path, default=REPO_ROOT / "Tests" / "Fixtures" / "demo-hub")
+    ap.add_argument("--hub", type=Path, default=REPO_ROOT / "Sources" / "PyTrackDemoSuite" / "demo-hub")
     ap.add_argument("--verbose", action="store_true", help="print the tensor table of every revision")
     args = ap.parse_args()
     try:
@@ -148,12 +151,22 @@ def main() -> int:
                 digest, size, norm = check_revision(root / f"step{step}", args.verbose, i == 0)
                 digests[repo][step] = digest
                 print(f"  step{step:<5d} {size:8d} bytes  sha256 {digest[:12]}  global L2 norm {norm:9.3f}")
-        a, b = digests["pythia-tiny"], digests["pythia-tiny-deduped"]
-        if a[0] != b[0]:
-            raise CheckError(f"{args.hub / ORG}: step0 differs between the runs (must share the init)")
         last = EXPECTED_STEPS[-1]
-        if a[last] == b[last]:
-            raise CheckError(f"{args.hub / ORG}: step{last} is identical between the runs")
+        for i, x in enumerate(REPOS):
+            for y in REPOS[i + 1:]:
+                a, b = digests[x], digests[y]
+                same_init = {x, y} == set(SAME_INIT)
+                if (a[0] == b[0]) != same_init:
+                    raise CheckError(f"{args.hub / ORG}: step0 of {x} and {y} is "
+                                     f"{'different' if same_init else 'identical'} (init seeds "
+                                     f"{'equal' if same_init else 'differ'})")
+                if a[last] == b[last]:
+                    raise CheckError(f"{args.hub / ORG}: step{last} is identical between {x} and {y}")
+                for step in EXPECTED_STEPS:
+                    cx = (args.hub / ORG / x / f"step{step}" / "config.json").read_bytes()
+                    cy = (args.hub / ORG / y / f"step{step}" / "config.json").read_bytes()
+                    if cx != cy:
+                        raise CheckError(f"{args.hub / ORG / y / f'step{step}'}/config.json differs from {x}'s")
         for repo, d in digests.items():
             seen: dict[str, int] = {}
             for step, h in d.items():
@@ -163,7 +176,8 @@ def main() -> int:
         total = sum(p.stat().st_size for p in (args.hub / ORG).rglob("*") if p.is_file())
         if total > SIZE_LIMIT_BYTES:
             raise CheckError(f"{args.hub / ORG}: {total} bytes, over the {SIZE_LIMIT_BYTES}-byte limit")
-        print(f"OK: {sum(len(d) for d in digests.values())} checkpoints, step0 shared, "
+        print(f"OK: {sum(len(d) for d in digests.values())} checkpoints of {len(REPOS)} runs, step0 shared by "
+              f"{' and '.join(SAME_INIT)} only, "
               f"suite {total} bytes (limit {SIZE_LIMIT_BYTES})")
         return 0
     except (CheckError, OSError, ValueError, KeyError) as e:

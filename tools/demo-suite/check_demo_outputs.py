@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Checks what `pytrack demo` produced, independently of pytrack's own code.
 
-For every revision folder of both runs in the demo suite (Tests/Fixtures/demo-hub), the database
+For every revision folder of every run the demo manifest names (manifests/demo.json: standard, deduped
+and any seed runs) in the demo suite (Sources/PyTrackDemoSuite/demo-hub), the database
 (db/demo.sqlite) must hold a computed checkpoint with its matrices and metrics; every step both runs
 share must have deduped-vs-standard comparison rows; every model and step must have depth-growth rows;
 and the report folder must hold an index page, a page per pair and SVG files that parse as XML.
 Exit 0 when all holds, 1 with one line per problem otherwise.
 
-usage: python3 tools/demo-suite/check_demo_outputs.py [--hub DIR] [--db FILE] [--reports DIR]
+usage: python3 tools/demo-suite/check_demo_outputs.py [--hub DIR] [--db FILE] [--reports DIR] [--manifest FILE]
 """
 import argparse
+import json
 import os
 import sqlite3
 import sys
@@ -23,22 +25,30 @@ REQUIRED_METRICS = {"frobenius", "spectral_norm", "stable_rank", "effective_rank
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--hub", default="Tests/Fixtures/demo-hub")
+    ap.add_argument("--hub", default="Sources/PyTrackDemoSuite/demo-hub")
     ap.add_argument("--db", default="db/demo.sqlite")
     ap.add_argument("--reports", default="Reports/demo")
+    ap.add_argument("--manifest", default="manifests/demo.json")
     args = ap.parse_args()
     problems = []
 
+    # The runs the demo computes are those its manifest names (standard, deduped, and any seed runs);
+    # the suite may hold more (a run is added to the suite before the manifest names it).
+    try:
+        with open(args.manifest, encoding="utf-8") as fh:
+            manifest = json.load(fh)
+        runs = [manifest["standard"], manifest["deduped"]] + [s["repo"] for s in manifest.get("seeds", [])]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print(f"{args.manifest}: cannot read the demo runs: {e}", file=sys.stderr)
+        return 1
     expected = {}
-    for org in sorted(os.listdir(args.hub)):
-        org_dir = os.path.join(args.hub, org)
-        if not os.path.isdir(org_dir):
+    for run in runs:
+        run_dir = os.path.join(args.hub, *run.split("/"))
+        if not os.path.isdir(run_dir):
+            problems.append(f"{args.hub}: no folder for {run}, which {args.manifest} names")
             continue
-        for name in sorted(os.listdir(org_dir)):
-            revs = [r for r in os.listdir(os.path.join(org_dir, name)) if r.startswith("step")]
-            expected[f"{org}/{name}"] = sorted(int(r[4:]) for r in revs)
-    if len(expected) != 2:
-        problems.append(f"{args.hub}: expected 2 runs, found {sorted(expected)}")
+        revs = [r for r in os.listdir(run_dir) if r.startswith("step")]
+        expected[run] = sorted(int(r[4:]) for r in revs)
 
     if not os.path.exists(args.db):
         print(f"{args.db}: no database", file=sys.stderr)
@@ -83,9 +93,8 @@ def main() -> int:
                 "AND d.metric='depth_growth_rate'", (model, step)).fetchone()[0]
             if depth == 0:
                 problems.append(f"{args.db}: {model} step {step}: no depth_growth_rate rows")
-    deduped = [m for m in expected if m.endswith("-deduped")]
-    for d in deduped:
-        standard = d[: -len("-deduped")]
+    for d in [manifest["deduped"]]:  # the pair the manifest names: comparison rows sit on the deduped run
+        standard = manifest["standard"]
         for step in sorted(set(expected[d]) & set(expected.get(standard, []))):
             n = con.execute(
                 "SELECT COUNT(DISTINCT d.metric) FROM derived_metrics d JOIN models m ON m.id=d.model_id "

@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
-"""Train pytrack's embedded demo suite: two tiny GPT-NeoX runs made the way Pythia was made.
+"""Train pytrack's embedded demo suite: three tiny GPT-NeoX runs made the way Pythia was made.
 
-Two 4-layer GPT-NeoX models (d_model 64, 4 heads, d_mlp 256, vocab 512, parallel residual,
-rotary on 25% of each head) are trained from the SAME initialisation with the SAME optimiser,
-schedule and tokens per step on a real offline text corpus (this interpreter's standard-library
-Python sources plus /usr/share/common-licenses), tokenised with a byte-level BPE (vocab 512)
-trained here with the `tokenizers` package:
+Three 4-layer GPT-NeoX models (d_model 64, 4 heads, d_mlp 256, vocab 512, parallel residual,
+rotary on 25% of each head) are trained with the SAME optimiser, schedule and tokens per step on
+a real offline text corpus (this interpreter's standard-library Python sources plus
+/usr/share/common-licenses), tokenised with a byte-level BPE (vocab 512) trained here with the
+`tokenizers` package:
 
-  * run "deduped"  -> pythia-tiny-deduped : every document once;
-  * run "standard" -> pythia-tiny         : the same documents, but a seeded 10% of them
-                                            appear 20 times (19 extra copies).
+  * run "deduped"       -> pythia-tiny-deduped       : every document once (init seed 1234);
+  * run "standard"      -> pythia-tiny               : the same documents, but a seeded 10% of
+                                                       them appear 20 times (init seed 1234);
+  * run "deduped-seed1" -> pythia-tiny-deduped-seed1 : the deduped data in the same order, from
+                                                       another initialisation (init seed 1): the
+                                                       run-to-run noise floor (cf. PolyPythias).
 
 Checkpoints follow a Pythia-like schedule (step0, 1, 2, 4, ..., 512, then evenly spaced to the
 end) and are written with `save_pretrained(..., safe_serialization=True)` after conversion to
 fp16, into the hub layout served by pytrack's test hub:
 
-  Tests/Fixtures/demo-hub/pytrack-demo/<repo>/step<N>/{config.json, model.safetensors}
+  Sources/PyTrackDemoSuite/demo-hub/pytrack-demo/<repo>/step<N>/{config.json, model.safetensors}
 
 Per-step training loss and held-out eval loss at each checkpoint go to
 tools/demo-suite/losses-<run>.csv. Afterwards every checkpoint is loaded back with
@@ -23,7 +26,13 @@ GPTNeoXForCausalLM.from_pretrained and checked (see `verify_suite`).
 
 This is a SYNTHETIC DEMO suite, not Pythia. Run from the repository root:
 
-  python3 tools/demo-suite/train_demo_suite.py
+  python3 tools/demo-suite/train_demo_suite.py                        # all three runs
+  python3 tools/demo-suite/train_demo_suite.py --runs deduped-seed1   # only the seed run
+
+`--runs` trains only the named runs and leaves every other run's files untouched; the corpus
+manifest and tokenizer are rebuilt in memory and must equal the committed ones, and a short
+reproduction of the committed deduped run (its first checkpoints, byte for byte) must succeed,
+so a run added later is trained in the same environment as the committed ones.
 """
 
 from __future__ import annotations
@@ -59,16 +68,19 @@ from transformers.utils import logging as hf_logging  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
-DEFAULT_HUB = REPO_ROOT / "Tests" / "Fixtures" / "demo-hub"
+DEFAULT_HUB = REPO_ROOT / "Sources" / "PyTrackDemoSuite" / "demo-hub"
 ORG = "pytrack-demo"
-RUNS = {  # run name -> hub repository name (mirrors EleutherAI/pythia-X vs pythia-X-deduped)
-    "deduped": "pythia-tiny-deduped",
-    "standard": "pythia-tiny",
+SEED = 1234  # data seed (selection, order) of every run, and the initialisation seed of two
+RUNS = {  # run name -> (hub repository, training data, initialisation seed)
+    # mirrors EleutherAI/pythia-X vs pythia-X-deduped, and PolyPythias' pythia-X-seedN
+    "deduped": ("pythia-tiny-deduped", "deduped", SEED),
+    "standard": ("pythia-tiny", "standard", SEED),
+    "deduped-seed1": ("pythia-tiny-deduped-seed1", "deduped", 1),
 }
+REPRO_PROBE_STEPS = 16  # --runs: reproduce the committed deduped run up to this checkpoint first
 EOS = "<|endoftext|>"  # id 0, as in Pythia's tokenizer
 
 # Hyper-parameters (Pythia-like where it matters; sized for ~3 CPU-minutes per run).
-SEED = 1234
 VOCAB = 512
 SEQ_LEN = 128
 BATCH = 16
@@ -87,7 +99,7 @@ REPEAT_TIMES = 20  # total occurrences of a duplicated document in the standard 
 EVAL_SEQS = 64
 DOC_TARGET_CHARS = 4000  # split long files into documents at blank lines after ~4 kB
 DOC_MAX_CHARS = 8000
-SIZE_LIMIT_BYTES = 25 * 1000 * 1000
+SIZE_LIMIT_BYTES = 30 * 1000 * 1000
 
 
 def checkpoint_steps(total: int = TOTAL_STEPS) -> list[int]:
@@ -284,11 +296,13 @@ def save_checkpoint(model: GPTNeoXForCausalLM, dest: Path) -> None:
 
 
 def train_run(run: str, train_docs: list[np.ndarray], heldout: torch.Tensor, repeated: torch.Tensor,
-              hub: Path, threads: int) -> dict:
+              hub: Path, threads: int, stop_at: int | None = None, losses_dir: Path | None = HERE) -> dict:
+    """Train one run into hub/ORG/<repo>; `stop_at` ends early (a probe), `losses_dir` None writes no CSV."""
+    repo, _, init_seed = RUNS[run]
     torch.set_num_threads(threads)
-    torch.manual_seed(SEED)
+    torch.manual_seed(init_seed)
     np.random.seed(SEED)
-    model = GPTNeoXForCausalLM(make_config())  # same seed => identical step0 for both runs
+    model = GPTNeoXForCausalLM(make_config())  # same init seed => identical step0
     model.train()
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.ndim < 2]
@@ -296,21 +310,22 @@ def train_run(run: str, train_docs: list[np.ndarray], heldout: torch.Tensor, rep
         [{"params": decay, "weight_decay": WEIGHT_DECAY}, {"params": no_decay, "weight_decay": 0.0}],
         lr=LR_MAX, betas=BETAS, eps=1e-8,
     )
-    stream = PackedStream(train_docs, SEED)
+    stream = PackedStream(train_docs, SEED)  # the data order depends on the data seed only
     ckpts = set(checkpoint_steps())
-    repo_dir = hub / ORG / RUNS[run]
+    repo_dir = hub / ORG / repo
     if repo_dir.exists():
         shutil.rmtree(repo_dir)
     rows = []
     t0 = time.time()
-    for step in range(0, TOTAL_STEPS + 1):
+    last = TOTAL_STEPS if stop_at is None else stop_at
+    for step in range(0, last + 1):
         row = {"step": step, "tokens_seen": step * BATCH * SEQ_LEN, "lr": "", "train_loss": "",
                "eval_loss_heldout": "", "eval_loss_repeated": ""}
         if step in ckpts:
             save_checkpoint(model, repo_dir / f"step{step}")
             row["eval_loss_heldout"] = f"{mean_loss(model, heldout):.5f}"
             row["eval_loss_repeated"] = f"{mean_loss(model, repeated):.5f}"
-        if step < TOTAL_STEPS:
+        if step < last:
             # The batch for the update step -> step+1, and its loss under the weights at `step`.
             x = stream.batch(BATCH)
             lr = learning_rate(step + 1)
@@ -330,14 +345,14 @@ def train_run(run: str, train_docs: list[np.ndarray], heldout: torch.Tensor, rep
             print(f"[{run}] step {step:5d}  train {row['train_loss'] or '-':>8}  "
                   f"eval {row['eval_loss_heldout'] or '-':>8}  {time.time() - t0:6.1f}s", flush=True)
     elapsed = time.time() - t0
-    csv_path = HERE / f"losses-{run}.csv"
-    with csv_path.open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
-        w.writeheader()
-        w.writerows(rows)
+    if losses_dir is not None:
+        with (losses_dir / f"losses-{run}.csv").open("w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+            w.writeheader()
+            w.writerows(rows)
     train = [float(r["train_loss"]) for r in rows if r["train_loss"]]
     return {
-        "run": run, "repo": f"{ORG}/{RUNS[run]}", "seconds": elapsed, "epochs": stream.epoch,
+        "run": run, "repo": f"{ORG}/{repo}", "init_seed": init_seed, "seconds": elapsed, "epochs": stream.epoch,
         "corpus_tokens": stream.epoch_tokens,
         "train_loss_step0": train[0], "train_loss_last50": float(np.mean(train[-50:])),
         "eval_heldout_step0": float(rows[0]["eval_loss_heldout"]),
@@ -352,13 +367,13 @@ def train_run(run: str, train_docs: list[np.ndarray], heldout: torch.Tensor, rep
 
 
 def verify_suite(hub: Path, heldout: torch.Tensor | None = None) -> None:
-    """Load every checkpoint with from_pretrained; step0 must be identical across the two runs."""
+    """Load every checkpoint with from_pretrained; step0 shared by the runs of one init seed only."""
     from safetensors.numpy import load_file
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     steps = checkpoint_steps()
-    for run, repo in RUNS.items():
+    for run, (repo, _, _) in RUNS.items():
         for step in steps:
             d = hub / ORG / repo / f"step{step}"
             files = sorted(p.name for p in d.iterdir())
@@ -380,39 +395,82 @@ def verify_suite(hub: Path, heldout: torch.Tensor | None = None) -> None:
             missing = {k for k in state if k not in raw}
             if missing:
                 raise SystemExit(f"{d}/model.safetensors: tensors missing after load: {sorted(missing)}")
-    a = (hub / ORG / RUNS["deduped"] / "step0" / "model.safetensors").read_bytes()
-    b = (hub / ORG / RUNS["standard"] / "step0" / "model.safetensors").read_bytes()
-    if a != b:
-        raise SystemExit("step0/model.safetensors differs between the deduped and standard runs")
+
+    def weights(run: str, step: int) -> bytes:
+        return (hub / ORG / RUNS[run][0] / f"step{step}" / "model.safetensors").read_bytes()
+
     final = checkpoint_steps()[-1]
-    a = (hub / ORG / RUNS["deduped"] / f"step{final}" / "model.safetensors").read_bytes()
-    b = (hub / ORG / RUNS["standard"] / f"step{final}" / "model.safetensors").read_bytes()
-    if a == b:
-        raise SystemExit(f"step{final}/model.safetensors is identical between the runs: data had no effect")
+    names = list(RUNS)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            same_init = RUNS[a][2] == RUNS[b][2]
+            if (weights(a, 0) == weights(b, 0)) != same_init:
+                raise SystemExit(f"step0/model.safetensors: runs {a} and {b} have init seeds "
+                                 f"{RUNS[a][2]} and {RUNS[b][2]} but their step0 is "
+                                 f"{'different' if same_init else 'identical'}")
+            if weights(a, final) == weights(b, final):
+                raise SystemExit(f"step{final}/model.safetensors is identical between {a} and {b}")
     total = sum(p.stat().st_size for p in (hub / ORG).rglob("*") if p.is_file())
     if total > SIZE_LIMIT_BYTES:
         raise SystemExit(f"{hub / ORG}: suite is {total} bytes, over the {SIZE_LIMIT_BYTES} limit")
-    print(f"verified {2 * len(steps)} checkpoints with from_pretrained; step0 identical across runs; "
-          f"suite {total} bytes")
+    print(f"verified {len(RUNS) * len(steps)} checkpoints with from_pretrained; step0 shared exactly "
+          f"by the runs of one init seed; suite {total} bytes")
+
+
+def reproduce_committed(hub: Path, train_docs: list[np.ndarray], heldout: torch.Tensor,
+                        repeated: torch.Tensor, threads: int) -> None:
+    """Retrain the deduped run to REPRO_PROBE_STEPS in a temp hub; its checkpoints must equal the committed ones."""
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.time()
+        train_run("deduped", train_docs, heldout, repeated, Path(tmp), threads,
+                  stop_at=REPRO_PROBE_STEPS, losses_dir=None)
+        repo = RUNS["deduped"][0]
+        for step in [s for s in checkpoint_steps() if s <= REPRO_PROBE_STEPS]:
+            for name in ("config.json", "model.safetensors"):
+                mine = Path(tmp, ORG, repo, f"step{step}", name).read_bytes()
+                theirs = (hub / ORG / repo / f"step{step}" / name).read_bytes()
+                if mine != theirs:
+                    raise SystemExit(f"{hub / ORG / repo}/step{step}/{name}: this environment does not "
+                                     f"reproduce the committed file (versions differ?); not training")
+        print(f"reproduced the committed deduped run to step{REPRO_PROBE_STEPS} byte for byte "
+              f"({time.time() - t0:.1f}s)", flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def write_or_compare(path: Path, text: str, write: bool) -> None:
+    """Write `text` (a full run) or require the committed file to hold exactly it (--runs)."""
+    if write:
+        path.write_text(text)
+    elif not path.exists() or path.read_text() != text:
+        raise SystemExit(f"{path}: differs from what this environment builds (corpus or tokenizer "
+                         f"changed?); the committed runs would not be comparable; not training")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--hub", type=Path, default=DEFAULT_HUB, help="hub fixture root (default: %(default)s)")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (default: 1)")
+    ap.add_argument("--runs", default=",".join(RUNS),
+                    help="comma list of runs to train; others are left untouched (default: %(default)s)")
     ap.add_argument("--verify-only", action="store_true", help="only verify existing checkpoints")
     args = ap.parse_args()
     if args.verify_only:
         verify_suite(args.hub)
         return
+    selected = [r.strip() for r in args.runs.split(",") if r.strip()]
+    unknown = [r for r in selected if r not in RUNS]
+    if unknown or not selected:
+        ap.error(f"--runs: unknown run(s) {unknown}; known: {', '.join(RUNS)}")
+    full = set(selected) == set(RUNS)
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     t0 = time.time()
-    docs = load_corpus(HERE / "corpus-manifest.tsv")
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = load_corpus(Path(tmp, "corpus-manifest.tsv"))
+        write_or_compare(HERE / "corpus-manifest.tsv", Path(tmp, "corpus-manifest.tsv").read_text(), full)
     rng = np.random.default_rng(SEED)
     perm = rng.permutation(len(docs))
     n_held = int(round(HELDOUT_FRACTION * len(docs)))
@@ -421,7 +479,9 @@ def main() -> None:
     n_rep = int(round(REPEAT_FRACTION * len(train_idx)))
     rep_idx = sorted(rng.choice(np.asarray(train_idx), size=n_rep, replace=False).tolist())
 
-    tok = train_tokenizer([docs[i] for i in train_idx], HERE / "tokenizer.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        tok = train_tokenizer([docs[i] for i in train_idx], Path(tmp, "tokenizer.json"))
+        write_or_compare(HERE / "tokenizer.json", Path(tmp, "tokenizer.json").read_text(), full)
     ids = encode_docs(tok, docs)
     heldout = eval_windows([ids[i] for i in held_idx], EVAL_SEQS, SEED + 1)
     repeated = eval_windows([ids[i] for i in rep_idx], EVAL_SEQS, SEED + 2)
@@ -436,11 +496,18 @@ def main() -> None:
         "deduped": [ids[i] for i in train_idx],
         "standard": [ids[i] for i in train_idx] + [ids[i] for i in rep_idx for _ in range(REPEAT_TIMES - 1)],
     }
+    if not full:
+        reproduce_committed(args.hub, corpora["deduped"], heldout, repeated, args.threads)
     summaries = []
-    for run in ("deduped", "standard"):
-        summaries.append(train_run(run, corpora[run], heldout, repeated, args.hub, args.threads))
+    for run in selected:
+        summaries.append(train_run(run, corpora[RUNS[run][1]], heldout, repeated, args.hub, args.threads))
         print(json.dumps(summaries[-1]), flush=True)
-    (HERE / "summary.json").write_text(json.dumps({
+    summary_path = HERE / "summary.json"
+    if not full and summary_path.exists():  # keep the other runs' entries as committed, in order
+        old = json.loads(summary_path.read_text())["runs"]
+        fresh = {s["run"]: s for s in summaries}
+        summaries = [fresh.pop(s["run"], s) for s in old] + list(fresh.values())
+    summary_path.write_text(json.dumps({
         "seed": SEED, "vocab": VOCAB, "seq_len": SEQ_LEN, "batch": BATCH, "total_steps": TOTAL_STEPS,
         "checkpoints": checkpoint_steps(), "documents": len(docs), "heldout_documents": len(held_idx),
         "train_documents": len(train_idx), "duplicated_documents": len(rep_idx),
