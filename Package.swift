@@ -58,9 +58,7 @@ let package = Package(
         .target(name: "PyTrackReport", dependencies: ["PyTrackStore", "PyTrackStats"], swiftSettings: swift6),
         // A local Hugging Face hub on POSIX sockets (HTTP/1.1, two listeners): serves the demo suite
         // without Python. Not SwiftNIO: that stack adds minutes to every clean build.
-        .target(name: "PyTrackLocalHub", dependencies: [
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(name: "PyTrackLocalHub", dependencies: ["PyTrackContent"]),
         // The embedded demo suite and its manifest, shipped as resources beside the binary.
         .target(name: "PyTrackDemoSuite", resources: [.copy("demo-hub"), .copy("demo.json")]),
         .executableTarget(name: "pytrack", dependencies: [

@@ -1,14 +1,21 @@
 import COpenSSL
 import Foundation
 
-/// Streaming SHA-256 over OpenSSL's EVP interface (SHA-NI/AVX2 code paths where the CPU has them).
+/// A streaming digest over OpenSSL's EVP interface (SHA-NI/AVX2 code paths where the CPU has them).
 /// Not thread-safe: one digest per thread.
-public struct SHA256Digest: ~Copyable {
+public struct ContentDigest: ~Copyable {
+    /// The hash functions pytrack uses: SHA-256 for content (LFS oids, content keys) and SHA-1 only for
+    /// git object ids, which the hub protocol names files by (never for security).
+    public enum Algorithm: Sendable {
+        case sha256, sha1
+    }
+
     private let context: OpaquePointer
 
-    public init() {
-        guard let ctx = EVP_MD_CTX_new(), EVP_DigestInit_ex(ctx, EVP_sha256(), nil) == 1 else {
-            fatalError("OpenSSL could not initialise a SHA-256 context (out of memory)")
+    public init(_ algorithm: Algorithm) {
+        let md = algorithm == .sha256 ? EVP_sha256() : EVP_sha1()
+        guard let ctx = EVP_MD_CTX_new(), EVP_DigestInit_ex(ctx, md, nil) == 1 else {
+            fatalError("OpenSSL could not initialise a digest context (out of memory)")
         }
         context = ctx
     }
@@ -21,6 +28,11 @@ public struct SHA256Digest: ~Copyable {
         EVP_DigestUpdate(context, base, bytes.count)
     }
 
+    /// Adds the bytes of `data`.
+    public mutating func update(_ data: Data) {
+        data.withUnsafeBytes { update($0) }
+    }
+
     /// Adds the UTF-8 bytes of a string.
     public mutating func update(_ text: String) {
         var text = text
@@ -29,11 +41,17 @@ public struct SHA256Digest: ~Copyable {
 
     /// Ends the digest; returns the lowercase hex form.
     public consuming func finalize() -> String {
-        var out = [UInt8](repeating: 0, count: 32)
+        var out = [UInt8](repeating: 0, count: 64)
         var length: UInt32 = 0
         _ = out.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
         return out.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// SHA-256 helpers: whole files (bounded memory) and strings.
+public enum SHA256Digest {
+    /// A streaming SHA-256.
+    public static func make() -> ContentDigest { ContentDigest(.sha256) }
 
     /// The hex SHA-256 of a whole file, read sequentially in 4 MiB chunks (bounded memory).
     public static func file(at path: String) throws -> String {
@@ -41,21 +59,21 @@ public struct SHA256Digest: ~Copyable {
             throw ContentError.unreadable(path: path, reason: String(cString: strerror(errno)))
         }
         defer { try? handle.close() }
-        var digest = SHA256Digest()
+        var digest = ContentDigest(.sha256)
         while true {
             let chunk: Data
             do { chunk = try handle.read(upToCount: 4 << 20) ?? Data() } catch {
                 throw ContentError.unreadable(path: path, reason: error.localizedDescription)
             }
             if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { digest.update($0) }
+            digest.update(chunk)
         }
         return digest.finalize()
     }
 
-    /// The hex SHA-256 of a byte string.
+    /// The hex SHA-256 of a string's UTF-8 bytes.
     public static func hex(of text: String) -> String {
-        var digest = SHA256Digest()
+        var digest = ContentDigest(.sha256)
         digest.update(text)
         return digest.finalize()
     }

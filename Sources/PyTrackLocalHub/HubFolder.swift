@@ -1,4 +1,4 @@
-import Crypto
+import PyTrackContent
 import Foundation
 
 /// A folder laid out as `<root>/<org>/<name>/<revision>/<files...>`, read as hub repositories:
@@ -90,15 +90,15 @@ final class HubFolder: @unchecked Sendable {  // the hash cache is the only muta
 
     /// The commit id of a revision: sha1 over `path NUL sha256 LF` of its files, in path order.
     func commit(_ repo: String, _ revisionFolder: String) -> String {
-        var sha1 = Insecure.SHA1()
+        var sha1 = ContentDigest(.sha1)
         guard let dir = repositoryFolder(repo)?.appendingPathComponent(revisionFolder, isDirectory: true) else {
-            return HubFolder.hex(sha1.finalize())
+            return sha1.finalize()
         }
         for p in files(repo, revisionFolder) {  // listed just now: no second lookup needed
             guard let h = try? hashes(dir.appendingPathComponent(p).path) else { continue }
-            sha1.update(data: Data("\(p)\u{0}\(h.sha256)\n".utf8))
+            sha1.update("\(p)\u{0}\(h.sha256)\n")
         }
-        return HubFolder.hex(sha1.finalize())
+        return sha1.finalize()
     }
 
     static func isLFS(_ path: String) -> Bool {
@@ -134,19 +134,19 @@ final class HubFolder: @unchecked Sendable {  // the hash cache is the only muta
             throw LocalHubError.root(path: path, reason: "cannot be read")
         }
         defer { try? handle.close() }
-        var sha256 = SHA256()
-        var sha1 = Insecure.SHA1()
-        sha1.update(data: Data("blob \(size)\u{0}".utf8))
+        var sha256 = ContentDigest(.sha256)
+        var sha1 = ContentDigest(.sha1)
+        sha1.update("blob \(size)\u{0}")
         var total: Int64 = 0
         while true {
             let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
             if chunk.isEmpty { break }
-            sha256.update(data: chunk)
-            sha1.update(data: chunk)
+            sha256.update(chunk)
+            sha1.update(chunk)
             total += Int64(chunk.count)
         }
         guard total == size else { throw LocalHubError.root(path: path, reason: "changed while being hashed") }
-        let result = Hashes(sha256: HubFolder.hex(sha256.finalize()), gitSHA1: HubFolder.hex(sha1.finalize()))
+        let result = Hashes(sha256: sha256.finalize(), gitSHA1: sha1.finalize())
         lock.withLock { hashCache[path] = (size, mtime, result) }
         return result
     }
@@ -157,19 +157,17 @@ final class HubFolder: @unchecked Sendable {  // the hash cache is the only muta
     }
 
     static func gitBlobSHA1(_ data: Data) -> String {
-        var sha1 = Insecure.SHA1()
-        sha1.update(data: Data("blob \(data.count)\u{0}".utf8))
-        sha1.update(data: data)
-        return hex(sha1.finalize())
+        var sha1 = ContentDigest(.sha1)
+        sha1.update("blob \(data.count)\u{0}")
+        sha1.update(data)
+        return sha1.finalize()
     }
 
     /// sha1 of raw bytes (folder entries of a tree carry the sha1 of their path).
     static func sha1(_ data: Data) -> String {
-        hex(Insecure.SHA1.hash(data: data))
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
+        var sha1 = ContentDigest(.sha1)
+        sha1.update(data)
+        return sha1.finalize()
     }
 
     // MARK: - Listing

@@ -23,6 +23,17 @@ final class SHA256DigestTests: XCTestCase {
         XCTAssertEqual(SHA256Digest.hex(of: "abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
+    func testSHA1ForGitObjectIDs() {
+        var sha1 = ContentDigest(.sha1)
+        sha1.update("abc")
+        let abc = sha1.finalize()
+        XCTAssertEqual(abc, "a9993e364706816aba3e25717850c26c9cd0d89d")
+        var blob = ContentDigest(.sha1)  // `git hash-object` of an empty file
+        blob.update("blob 0\u{0}")
+        let empty = blob.finalize()
+        XCTAssertEqual(empty, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")
+    }
+
     func testFileDigestMatchesHashlibAcrossChunkBoundaries() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
