@@ -2,7 +2,7 @@
 import PackageDescription
 
 // One target per concern; dependencies point one way (see DESIGN notes in README.md):
-// Model -> Formats; Hub -> Model, Store; Compute -> Formats, Model, Stats, Store, Hub (cache layout);
+// Model -> Formats; Hub -> Formats, Model, Store; Compute -> Formats, Model, Stats, Store, Hub (cache layout);
 // Report -> Store, Stats; the CLI on top.
 let package = Package(
     name: "pytrack",
@@ -36,7 +36,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "PyTrackHub", dependencies: [
-            "CCurl", "PyTrackModel", "PyTrackStore",
+            "CCurl", "PyTrackFormats", "PyTrackModel", "PyTrackStore",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PyTrackCompute", dependencies: [
