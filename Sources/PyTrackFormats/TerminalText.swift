@@ -2,8 +2,9 @@
 public enum TerminalText {
     /// `s` with every control character written out visibly, so that it can neither move the cursor,
     /// retitle the window, hide text nor break a one-line message: `\n`, `\r`, `\t`, other C0 and C1
-    /// controls and DEL as `\xNN`, and Unicode format controls that reorder or hide text (bidi
-    /// overrides and isolates, zero-width marks, BOM) as `\u{XXXX}`. Everything else, backslashes
+    /// controls and DEL as `\xNN`, and Unicode format characters that reorder or hide text (bidi
+    /// overrides and isolates, zero-width marks, BOM: general category Cf) and the line and paragraph
+    /// separators as `\u{XXXX}` (or `\xNN` below U+0100). Everything else, backslashes
     /// included, is kept as it is, so escaping twice gives the same text as escaping once.
     public static func escaped(_ s: String) -> String {
         guard s.unicodeScalars.contains(where: needsEscape) else { return s }
@@ -24,9 +25,10 @@ public enum TerminalText {
     }
 
     private static func needsEscape(_ u: Unicode.Scalar) -> Bool {
-        switch u.value {
-        case 0x00...0x1F, 0x7F...0x9F: return true                       // C0, DEL, C1 (CSI, OSC, ...)
-        case 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2069, 0xFEFF: return true  // zero-width, bidi, separators
+        if u.value < 0x20 || (0x7F...0x9F).contains(u.value) { return true }  // C0, DEL, C1 (CSI, OSC, ...)
+        if u.value < 0xA0 { return false }
+        switch u.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true  // bidi, zero-width, BOM, U+2028/9
         default: return false
         }
     }
