@@ -42,15 +42,17 @@ public final class HubClient {
     /// Branches of `repo` with their commits.
     public func refs(repo: String) throws -> [Branch] {
         let url = "\(environment.endpoint)/api/models/\(repo)/refs"
-        let json = try getJSON(url, repo: repo, revision: nil)
-        guard let dict = json as? [String: Any], let branches = dict["branches"] as? [[String: Any]] else {
-            throw HubError.invalidResponse(url: url, reason: "no branches list")
+        struct Refs: Decodable {
+            struct Ref: Decodable { var name: String?; var targetCommit: String? }
+            var branches: [Ref]?
         }
+        let (refs, _) = try getDecoded(Refs.self, url, repo: repo, revision: nil)
+        guard let branches = refs.branches else { throw HubError.invalidResponse(url: url, reason: "no branches list") }
         guard branches.count <= transfer.limits.maxListingEntries else {
             throw HubError.invalidResponse(url: url, reason: "more than \(transfer.limits.maxListingEntries) branches")
         }
         return try branches.map { b in
-            guard let name = b["name"] as? String, let commit = b["targetCommit"] as? String else {
+            guard let name = b.name, let commit = b.targetCommit else {
                 throw HubError.invalidResponse(url: url, reason: "branch without name/targetCommit")
             }
             return Branch(name: name, commit: commit)
@@ -82,19 +84,16 @@ public final class HubClient {
                 throw HubError.invalidResponse(url: url, reason: "the tree listing's next page repeats an earlier page")
             }
             guard seen.count <= limits.maxPages else { throw HubError.invalidResponse(url: url, reason: "more than \(limits.maxPages) tree pages") }
-            let (json, headers) = try getJSONWithHeaders(url, repo: repo, revision: revision)
-            guard let entries = json as? [[String: Any]] else { throw HubError.invalidResponse(url: url, reason: "tree is not a list") }
+            let (entries, headers) = try getDecoded([TreeEntry].self, url, repo: repo, revision: revision)
             entriesSeen += entries.count
             guard entriesSeen <= limits.maxListingEntries else {
                 throw HubError.invalidResponse(url: url, reason: "more than \(limits.maxListingEntries) entries in the tree listing")
             }
-            for e in entries where (e["type"] as? String) == "file" {
-                guard let path = e["path"] as? String, let size = (e["size"] as? NSNumber)?.int64Value, size >= 0,
-                      let oid = e["oid"] as? String else {
+            for e in entries where e.type == "file" {
+                guard let path = e.path, let size = e.size, size >= 0, let oid = e.oid else {
                     throw HubError.invalidResponse(url: url, reason: "tree entry without path/size/oid")
                 }
-                let lfs = (e["lfs"] as? [String: Any])?["oid"] as? String
-                files.append(TreeFile(path: path, size: size, oid: oid.lowercased(), lfsSHA256: lfs?.lowercased()))
+                files.append(TreeFile(path: path, size: size, oid: oid.lowercased(), lfsSHA256: e.lfs?.oid?.lowercased()))
             }
             next = try headers["link"].flatMap(HubClient.nextLink).map { try sameOrigin($0, relativeTo: url) }
         }
@@ -136,17 +135,34 @@ public final class HubClient {
 
     // MARK: - Helpers
 
-    private func getJSON(_ url: String, repo: String, revision: String?) throws -> Any {
-        try getJSONWithHeaders(url, repo: repo, revision: revision).0
+    /// One entry of a tree page (decoded compactly: a page may hold many thousands).
+    private struct TreeEntry: Decodable {
+        struct LFS: Decodable { var oid: String? }
+        var type: String?
+        var path: String?
+        var size: Int64?
+        var oid: String?
+        var lfs: LFS?
     }
 
-    private func getJSONWithHeaders(_ url: String, repo: String, revision: String?) throws -> (Any, [String: String]) {
+    private func getDecoded<T: Decodable>(_ type: T.Type, _ url: String, repo: String, revision: String?) throws -> (T, [String: String]) {
         if environment.offline { throw HubError.offline(url) }
         let r = try transfer.request("GET", url: url)
         guard r.status == 200 else {
             throw HTTPTransfer.error(status: r.status, code: r.headers["x-error-code"], url: url, repo: repo, revision: revision)
         }
-        do { return (try JSONSerialization.jsonObject(with: r.body), r.headers) } catch {
+        do { return (try JSONDecoder().decode(T.self, from: r.body), r.headers) } catch {
+            throw HubError.invalidResponse(url: url, reason: "invalid JSON or unexpected field types")
+        }
+    }
+
+    private func getJSON(_ url: String, repo: String, revision: String?) throws -> Any {
+        if environment.offline { throw HubError.offline(url) }
+        let r = try transfer.request("GET", url: url)
+        guard r.status == 200 else {
+            throw HTTPTransfer.error(status: r.status, code: r.headers["x-error-code"], url: url, repo: repo, revision: revision)
+        }
+        do { return try JSONSerialization.jsonObject(with: r.body) } catch {
             throw HubError.invalidResponse(url: url, reason: "invalid JSON")
         }
     }

@@ -22,7 +22,7 @@ public struct NetworkLimits: Sendable, Equatable {
     public var maxPages: Int
 
     public init(connectTimeout: Double = 10, firstByteTimeout: Double = 30, lowSpeedLimit: Int = 1024, lowSpeedTime: Double = 30,
-                apiTimeout: Double = 120, maxAPIBytes: Int = 16 << 20, maxListingEntries: Int = 100_000, maxPages: Int = 1000) {
+                apiTimeout: Double = 120, maxAPIBytes: Int = 8 << 20, maxListingEntries: Int = 100_000, maxPages: Int = 1000) {
         self.connectTimeout = connectTimeout
         self.firstByteTimeout = firstByteTimeout
         self.lowSpeedLimit = lowSpeedLimit

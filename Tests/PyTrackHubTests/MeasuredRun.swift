@@ -2,9 +2,10 @@ import Foundation
 import PyTrackTestSupport
 
 /// One run of the built `pytrack` executable with what the hostile-hub tests assert on: exit status,
-/// output, wall time and peak RSS (from `wait4`'s rusage of that very process), optionally under a
-/// file size limit (RLIMIT_FSIZE via util-linux `prlimit`, which execs pytrack in place) and killed
-/// if it outlives `timeout`.
+/// output, wall time and peak RSS, optionally under a file size limit (RLIMIT_FSIZE via util-linux
+/// `prlimit`, which execs pytrack in place) and killed if it outlives `timeout`. The peak RSS comes
+/// from GNU `time` (`%M`), which fork()s: a child spawned straight from this test process (vfork)
+/// would report the test process's own high-water mark instead of pytrack's.
 struct MeasuredRun {
     var status: Int32
     var stdout: String
@@ -19,12 +20,14 @@ struct MeasuredRun {
 
     static func pytrack(_ args: [String], environment: [String: String], fileSizeLimit: Int64? = nil, timeout: Double = 60) throws -> MeasuredRun {
         let binary = try PytrackCommand.binary().path
-        var argv = [binary] + args
-        if let limit = fileSizeLimit { argv = ["/usr/bin/prlimit", "--fsize=\(limit)", "--"] + argv }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pytrack-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let outPath = dir.appendingPathComponent("out").path, errPath = dir.appendingPathComponent("err").path
+        let rssPath = dir.appendingPathComponent("rss").path
+        var argv = [binary] + args
+        if let limit = fileSizeLimit { argv = ["/usr/bin/prlimit", "--fsize=\(limit)", "--"] + argv }
+        argv = ["/usr/bin/time", "-f", "%M", "-o", rssPath] + argv
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -35,19 +38,23 @@ struct MeasuredRun {
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (cArgs + cEnv).forEach { free($0) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))  // its own group, killed whole
+        posix_spawnattr_setpgroup(&attributes, 0)
         var pid: pid_t = 0
         let started = Date()
-        let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        let rc = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
         guard rc == 0 else { throw Failed(description: "posix_spawn \(argv[0]): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
-        var usage = rusage()
         var killed = false
         while true {
-            let r = wait4(pid, &status, WNOHANG, &usage)
+            let r = waitpid(pid, &status, WNOHANG)
             if r == pid { break }
-            if r < 0 && errno != EINTR { throw Failed(description: "wait4: \(String(cString: strerror(errno)))") }
+            if r < 0 && errno != EINTR { throw Failed(description: "waitpid: \(String(cString: strerror(errno)))") }
             if !killed && Date().timeIntervalSince(started) > timeout {
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
                 killed = true
             }
             usleep(10_000)
@@ -58,7 +65,13 @@ struct MeasuredRun {
         let code: Int32 = signal == 0 ? (status >> 8) & 0xff : 128 + signal
         let out = FileManager.default.contents(atPath: outPath) ?? Data()
         let err = FileManager.default.contents(atPath: errPath) ?? Data()
+        // GNU time writes "Command exited with non-zero status N" before the number when pytrack fails.
+        let rssText = String(decoding: FileManager.default.contents(atPath: rssPath) ?? Data(), as: UTF8.self)
+        guard killed || signal != 0 || rssText.split(separator: "\n").last.flatMap({ Int64($0) }) != nil else {
+            throw Failed(description: "no peak RSS from /usr/bin/time: \(rssText)")
+        }
+        let kib = rssText.split(separator: "\n").last.flatMap { Int64($0) } ?? -1
         return MeasuredRun(status: killed ? -1 : code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
-                           seconds: seconds, peakRSSBytes: Int64(usage.ru_maxrss) * 1024)
+                           seconds: seconds, peakRSSBytes: kib * 1024)
     }
 }
