@@ -181,8 +181,8 @@ public final class HTTPTransfer {
     /// byte past `expected.size`: a longer body is corrupt (the file is emptied) and retried once, then
     /// given up on. On a hash mismatch the file is emptied and the download retried. When it gives up
     /// on corrupt data, cannot write (disk full, file size limit) or fails before a byte arrived, `file`
-    /// is removed; bytes received before transport failures are kept for the next run to resume. Memory stays bounded (libcurl's buffer plus the
-    /// hash state).
+    /// is removed; bytes received before transport failures are kept for the next run to resume.
+    /// Memory stays bounded (libcurl's buffer plus the hash state).
     @discardableResult
     public func download(url: String, to file: URL, expected: Expected,
                          progress: ((Int64) -> Void)? = nil) throws -> DownloadReport {
