@@ -104,10 +104,11 @@ public final class HTTPTransfer {
                 guard RetryPolicy.isRetryable(status: r.status) else { return r }
                 failure = "HTTP \(r.status)"
                 retryHeaders = r.headers
-            } catch let error as HubError {
-                guard case .transport(_, let message) = error else { throw error }
+            } catch HubError.transport(_, let message) {
                 failure = message
-                if case .unreachable = HTTPTransfer.classify(error) { unreachable = true }
+            } catch HubError.unreachable(_, let message) {
+                failure = message
+                unreachable = true
             }
             switch retry.decide(attempt: attempt, elapsed: HTTPTransfer.now() - started, unreachable: unreachable, headers: retryHeaders) {
             case .retry(let wait):
@@ -126,15 +127,10 @@ public final class HTTPTransfer {
         notice(TerminalText.escaped("pytrack: retry: \(url): \(failure) (attempt \(attempt) of \(retry.maxAttempts) failed, waiting \(RetryPolicy.seconds(wait)) s)"))
     }
 
-    /// Turns a transport error whose cause cannot pass with time (no such host, connection refused, a
-    /// malformed or non-http URL) into the error to give up with, or returns it unchanged.
-    static func classify(_ error: HubError) -> HubError {
-        guard case .transport(let url, let message) = error else { return error }
-        for code in [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT]
-        where message.hasSuffix("(curl \(code.rawValue))") {
-            return .unreachable(url: url, message: message)
-        }
-        return error
+    /// curl results that mean the host is not there (no such name, connection refused): retried only
+    /// for `RetryPolicy.unreachableRetryTime`.
+    static func isUnreachable(_ code: CURLcode) -> Bool {
+        [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT].contains(code)
     }
 
     /// curl results that no retry can change.
@@ -149,9 +145,11 @@ public final class HTTPTransfer {
             let ctx = TransferContext(sink: .memory(limit: maxBody))
             let code = perform(method: method, url: current, body: body, headers: headers, context: ctx)
             if ctx.overflow { throw HubError.invalidResponse(url: current, reason: "answer larger than the \(maxBody)-byte limit for API answers") }
+            if ctx.abort == .headersTooLong { throw HubError.invalidResponse(url: current, reason: "more than 256 KiB of response headers") }
             if code != CURLE_OK {
                 let message = self.message(code, context: ctx)
                 if HTTPTransfer.isPermanent(code) { throw HubError.invalidResponse(url: current, reason: message) }
+                if HTTPTransfer.isUnreachable(code) { throw HubError.unreachable(url: current, message: message) }
                 throw HubError.transport(url: current, message: message)
             }
             if [301, 302, 303, 307, 308].contains(ctx.status), method == "GET" || method == "HEAD" {
@@ -269,11 +267,15 @@ public final class HTTPTransfer {
                     throw discard(.cache(path: path, reason: "cannot write the download at byte \(ctx.position) of \(expected.size): \(String(cString: strerror(err)))\(err == EFBIG || err == ENOSPC || err == EDQUOT ? " (disk full or file size limit)" : ""); the partial file was removed"))
                 case .badRange(let reason)?:
                     throw HubError.invalidResponse(url: current, reason: reason)
+                case .headersTooLong?:
+                    throw HubError.invalidResponse(url: current, reason: "more than 256 KiB of response headers")
                 case .firstByteTimeout?, .errorBodyTooLong?, nil:
                     if code != CURLE_OK {
                         let message = self.message(code, context: ctx)
                         if HTTPTransfer.isPermanent(code) { throw HubError.invalidResponse(url: current, reason: message) }
-                        failure = (HubError.transport(url: current, message: message), message, [:], false)
+                        let error: HubError = HTTPTransfer.isUnreachable(code) ? .unreachable(url: current, message: message)
+                                                                               : .transport(url: current, message: message)
+                        failure = (error, message, [:], false)
                     } else if status == 200 || status == 206 {
                         if ctx.position != expected.size {
                             failure = (HubError.sizeMismatch(path: path, expected: expected.size, actual: ctx.position),
@@ -297,7 +299,7 @@ public final class HTTPTransfer {
             }
             guard let failure else { continue }
             let unreachable: Bool
-            if case .unreachable = HTTPTransfer.classify(failure.error) { unreachable = true } else { unreachable = false }
+            if case .unreachable = failure.error { unreachable = true } else { unreachable = false }
             switch retry.decide(attempt: report.attempts, elapsed: HTTPTransfer.now() - budgetStart,
                                 unreachable: unreachable, headers: failure.headers) {
             case .retry(let wait):
@@ -477,6 +479,8 @@ final class TransferContext {
         case firstByteTimeout
         /// An error page longer than we keep (the status is all we need).
         case errorBodyTooLong
+        /// More than 256 KiB of headers in one answer.
+        case headersTooLong
     }
 
     let sink: Sink
@@ -489,6 +493,7 @@ final class TransferContext {
     var firstByteDeadline = Double.infinity
     var firstByteTimeout = 0.0
     var gotFirstByte = false
+    var headerBytes = 0
     var hashers = Hashers()
     var position: Int64 = 0
     var received: Int64 = 0
@@ -507,6 +512,7 @@ final class TransferContext {
         firstBody = true
         abort = nil
         gotFirstByte = false
+        headerBytes = 0
     }
 
     /// Called by libcurl about once a second and on progress: false stops the transfer.
@@ -518,18 +524,22 @@ final class TransferContext {
         return true
     }
 
-    func header(_ line: String) {
+    /// Returns false (stop the transfer) once the headers of one answer pass 256 KiB.
+    func header(_ line: String) -> Bool {
         gotFirstByte = true
+        headerBytes += line.utf8.count
+        guard headerBytes <= 256 * 1024 else { abort = .headersTooLong; return false }
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("HTTP/") {
             let parts = trimmed.split(separator: " ")
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             headers = [:]
-            return
+            return true
         }
-        guard let colon = trimmed.firstIndex(of: ":") else { return }
+        guard let colon = trimmed.firstIndex(of: ":") else { return true }
         let name = trimmed[..<colon].lowercased()
         headers[name] = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        return true
     }
 
     /// Returns the number of bytes consumed; anything else makes libcurl abort the transfer.
@@ -624,6 +634,5 @@ private let curlHeader: pytrack_curl_data_cb = { data, size, count, user in
     guard !overflow else { return 0 }
     guard n > 0, let data else { return n }
     let line = String(decoding: UnsafeRawBufferPointer(start: UnsafeRawPointer(data), count: n), as: UTF8.self)
-    ctx.header(line)
-    return n
+    return ctx.header(line) ? n : 0
 }

@@ -151,6 +151,9 @@ final class HostileHubTests: XCTestCase {
                    message: "answer larger than the 8388608-byte limit for API answers", maxSeconds: 20)
         try attack(arena, "huge refs", repo: "org/list", faults: #"[{"kind":"big_refs","branches":200000,"count":-1}]"#,
                    message: "answer larger than the 8388608-byte limit for API answers", maxSeconds: 20)
+        try attack(arena, "huge headers", repo: "org/list", faults: #"[{"kind":"big_headers","match":"/refs","headers":100000,"count":-1}]"#,
+                   message: "more than 256 KiB of response headers", maxSeconds: 20)
+        XCTAssertEqual(try arena.hub.server.requestLog().filter { $0.path.hasSuffix("/refs") }.count, 1, "huge headers: not retried")
         // Redirects: another protocol is refused; a malformed URL (curl error 3) is not retried.
         for (name, location, message) in [("gopher", gopher.replacingOccurrences(of: "canary-gopher", with: "canary-redirect"), "unusable redirect Location"),
                                           ("malformed", "http://127.0.0.1:99999/x", "URL using bad/illegal format or missing URL (curl 3)")] {

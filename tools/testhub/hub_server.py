@@ -39,6 +39,7 @@ Hostile kinds (the attacks pytrack must survive; see docs/security.md, "Hostile 
   silence    an API answer's headers, then "seconds" (default 3600) of silence
   no_answer  accept the request, then say nothing for "seconds" (default 3600)
   redirect   a /resolve/ answer 302 to "location" (any text: gopher://..., a malformed URL)
+  big_headers  an API answer with "headers" (default 100000) extra header lines of 100 bytes
 
 Prints `READY http://127.0.0.1:PORT` once both listeners are up; exits when stdin closes (unless
 --ignore-stdin) or on SIGTERM/SIGINT. File sizes and hashes are computed once per file on first use
@@ -216,14 +217,20 @@ class Handler(BaseHTTPRequestHandler):
         slow = None
         if self.listener == "api" and not self.path.startswith("/_control/"):
             slow = self.state.take_fault(self.listener, urllib.parse.unquote(self.path), ("trickle", "silence"))
+        big = None
+        if self.listener == "api" and not self.path.startswith("/_control/"):
+            big = self.state.take_fault(self.listener, urllib.parse.unquote(self.path), ("big_headers",))
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
+        if big:
+            for i in range(int(big.get("headers", 100000))):
+                self.send_header("X-Junk-%d" % i, "j" * 80)
         for k, v in (extra or {}).items():
             # Header values may carry hostile text (control characters); only CR/LF would break framing.
             self.send_header(k, str(v).replace("\r", "").replace("\n", ""))
+        self._log(status)  # before the headers leave: a client may hang up on them
         self.end_headers()
-        self._log(status)
         if self.command == "HEAD":
             return
         if slow and slow["kind"] == "silence":
