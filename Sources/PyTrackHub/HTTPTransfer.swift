@@ -222,7 +222,17 @@ public final class HTTPTransfer {
                 if expected.sha256 == nil && expected.gitOID != nil { hashers.startGitBlob(size: expected.size) }
                 hashed = try HTTPTransfer.hashPrefix(fd: fd, length: offset, into: &hashers, path: path)
             }
-            if report.resumedFrom < 0 { report.resumedFrom = offset }
+            if report.resumedFrom < 0 {
+                report.resumedFrom = offset
+                // Refuse at once what cannot fit, rather than fill the disk and fail at the end.
+                var fs = statvfs()
+                if fstatvfs(fd, &fs) == 0 {
+                    let free = Int64(fs.f_bavail).multipliedReportingOverflow(by: Int64(fs.f_frsize))
+                    if !free.overflow && expected.size - offset > free.partialValue {
+                        throw HubError.cache(path: path, reason: "needs \(SyncProgress.bytes(expected.size - offset)) more, only \(SyncProgress.bytes(free.partialValue)) free on its file system")
+                    }
+                }
+            }
             // What went wrong in this attempt, if anything; `corrupt` ones leave nothing worth keeping.
             var failure: (error: HubError, text: String, headers: [String: String], corrupt: Bool)?
             if offset == expected.size {

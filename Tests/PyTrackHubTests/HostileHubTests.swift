@@ -118,6 +118,14 @@ final class HostileHubTests: XCTestCase {
                              fileSizeLimit: 1_000_000, maxSeconds: 15, maxCacheGrowth: config)
         XCTAssertEqual(try arena.hub.server.requestLog().filter { $0.listener == "cdn" && $0.method == "GET" }.count, 1,
                        "a full disk is not retried: \(run.stderr)")
+
+        // A tree that declares 10 TB: refused before a byte is requested.
+        try arena.hub.add("org/huge", "step0", "config.json", text: "{}\n")
+        let entry: [String: Any] = ["type": "file", "path": "model.safetensors", "size": 10_000_000_000_000, "oid": String(repeating: "b", count: 40),
+                                    "lfs": ["oid": String(repeating: "c", count: 64), "size": 10_000_000_000_000]]
+        let inject = String(data: try JSONSerialization.data(withJSONObject: [["kind": "inject_entry", "count": -1, "entry": entry]]), encoding: .utf8)!
+        try attack(arena, "10 TB declared", repo: "org/huge", faults: inject, message: "TiB more, only", maxSeconds: 10, maxCacheGrowth: 3)
+        XCTAssertFalse(try arena.hub.server.requestLog().contains { $0.path.hasSuffix("/model.safetensors") }, "nothing requested")
     }
 
     // MARK: - Items 3 and 5: pagination and redirects cannot reach other origins or grow memory
