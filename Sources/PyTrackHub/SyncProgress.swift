@@ -61,7 +61,9 @@ public final class SyncProgress {
         lock.withLock {
             guard let a = active.removeValue(forKey: id) else { return }
             finishedFiles += 1
-            finishedBytes += a.size
+            // A failed file counts what it received, not its (possibly hostile) declared size.
+            finishedBytes += ok ? a.size : a.done
+            if !ok { totalBytes -= max(0, a.size - a.done) }
             if isTTY {
                 clear()
                 write("\(ok ? "done" : "FAILED") \(a.label) (\(SyncProgress.bytes(a.size)))\n")
