@@ -5,7 +5,7 @@ import PackageDescription
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 // One target per concern; dependencies point one way (docs/architecture.md):
-// Domain and Content at the bottom; Model -> Domain, Formats; Store -> Domain; Hub -> Model, Content (no Store);
+// Domain and Content at the bottom; Model -> Domain, Formats; Store -> Domain; Hub -> Formats, Model, Content (no Store);
 // Compute -> Formats, Model, Stats, Store, Hub (cache layout), Content; Report -> Store, Stats;
 // LocalHub (a hub on sockets) and DemoSuite (resources) stand alone; the CLI on top.
 let package = Package(
@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: swift6),
         .target(name: "PyTrackHub", dependencies: [
-            "CCurl", "PyTrackModel", "PyTrackContent",
+            "CCurl", "PyTrackFormats", "PyTrackModel", "PyTrackContent",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PyTrackCompute", dependencies: [

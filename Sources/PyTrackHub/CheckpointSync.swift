@@ -97,7 +97,11 @@ public final class CheckpointSync {
     public let environment: HubEnvironment
     public let cache: HubCache
     public let retry: RetryPolicy
+    /// Timeouts and listing bounds of every request.
+    public var limits = NetworkLimits()
     public var progress: SyncProgress?
+    /// Receives one line per retry; defaults to a note on `progress`.
+    public var notice: ((String) -> Void)?
     /// Called once per (repository, step) outcome, serialised. Errors from it fail the sync.
     public var record: ((CheckpointOutcome) throws -> Void)?
 
@@ -122,17 +126,23 @@ public final class CheckpointSync {
             summary.seconds = Date().timeIntervalSince(started)
             return summary
         }
-        let client = try HubClient(environment: environment, retry: retry)
+        let client = try makeClient()
 
         // 1. Which steps, and which exist on the hub.
         struct Wanted { var repo: String; var step: Int; var revision: String; var commit: String }
         var wanted: [Wanted] = []
+        var unreachable: String?  // the first repository the endpoint did not answer for
         for repo in request.repositories {
             guard Manifest.isRepositoryName(repo) else {
                 throw HubError.unsafeName(repo, reason: "repository must be ORG/NAME")
             }
             let branches: [HubClient.Branch]
+            if let down = unreachable {
+                summary.repositoryProblems.append("\(repo): not tried: the hub could not be reached for \(down)")
+                continue
+            }
             do { branches = try client.refs(repo: repo) } catch let error as HubError {
+                if case .unreachable = error { unreachable = repo }
                 summary.repositoryProblems.append("\(repo): \(error)")
                 continue
             }
@@ -331,11 +341,16 @@ public final class CheckpointSync {
         return summary
     }
 
+    private func makeClient() throws -> HubClient {
+        let progress = self.progress
+        return try HubClient(environment: environment, retry: retry, limits: limits, notice: notice ?? progress.map { p in { p.note($0) } })
+    }
+
     /// Runs `body(client, index)` for 0..<count on up to `jobs` threads, each with its own client.
     private func parallel(count: Int, jobs: Int, _ body: @escaping (HubClient, Int) -> Void) throws {
         guard count > 0 else { return }
         let workers = min(jobs, count)
-        let clients = try (0..<workers).map { _ in try HubClient(environment: environment, retry: retry) }
+        let clients = try (0..<workers).map { _ in try makeClient() }
         let counter = WorkCounter()
         let group = DispatchGroup()
         for w in 0..<workers {

@@ -31,20 +31,28 @@ public final class HubClient {
     public let environment: HubEnvironment
     let transfer: HTTPTransfer
 
-    public init(environment: HubEnvironment, retry: RetryPolicy = RetryPolicy()) throws {
+    /// `notice` receives one line per retry (see `HTTPTransfer.notice`).
+    public init(environment: HubEnvironment, retry: RetryPolicy = RetryPolicy(), limits: NetworkLimits = NetworkLimits(),
+                notice: ((String) -> Void)? = nil) throws {
         self.environment = environment
-        self.transfer = try HTTPTransfer(token: environment.token, authorizedOrigin: environment.authorizedOrigin, retry: retry)
+        self.transfer = try HTTPTransfer(token: environment.token, credentials: environment.credentials,
+                                         authorizedOrigin: environment.authorizedOrigin, retry: retry, limits: limits, notice: notice)
     }
 
     /// Branches of `repo` with their commits.
     public func refs(repo: String) throws -> [Branch] {
         let url = "\(environment.endpoint)/api/models/\(repo)/refs"
-        let json = try getJSON(url, repo: repo, revision: nil)
-        guard let dict = json as? [String: Any], let branches = dict["branches"] as? [[String: Any]] else {
-            throw HubError.invalidResponse(url: url, reason: "no branches list")
+        struct Refs: Decodable {
+            struct Ref: Decodable { var name: String?; var targetCommit: String? }
+            var branches: [Ref]?
+        }
+        let (refs, _) = try getDecoded(Refs.self, url, repo: repo, revision: nil)
+        guard let branches = refs.branches else { throw HubError.invalidResponse(url: url, reason: "no branches list") }
+        guard branches.count <= transfer.limits.maxListingEntries else {
+            throw HubError.invalidResponse(url: url, reason: "more than \(transfer.limits.maxListingEntries) branches")
         }
         return try branches.map { b in
-            guard let name = b["name"] as? String, let commit = b["targetCommit"] as? String else {
+            guard let name = b.name, let commit = b.targetCommit else {
                 throw HubError.invalidResponse(url: url, reason: "branch without name/targetCommit")
             }
             return Branch(name: name, commit: commit)
@@ -62,27 +70,46 @@ public final class HubClient {
         return RevisionInfo(sha: sha, siblings: siblings)
     }
 
-    /// Every file of a revision (recursive), across all pages.
+    /// Every file of a revision (recursive), across all pages. A next page is followed only on the
+    /// endpoint's origin and never twice; the listing is bounded by `NetworkLimits` (entries, pages).
     public func tree(repo: String, revision: String) throws -> [TreeFile] {
-        var next: String? = "\(environment.endpoint)/api/models/\(repo)/tree/\(HubClient.encode(revision))?recursive=1"
+        let first = "\(environment.endpoint)/api/models/\(repo)/tree/\(HubClient.encode(revision))?recursive=1"
+        var next: String? = first
+        var seen = Set<String>()
         var files: [TreeFile] = []
-        var pages = 0
+        var entriesSeen = 0
+        let limits = transfer.limits
         while let url = next {
-            pages += 1
-            guard pages <= 10_000 else { throw HubError.invalidResponse(url: url, reason: "more than 10000 tree pages") }
-            let (json, headers) = try getJSONWithHeaders(url, repo: repo, revision: revision)
-            guard let entries = json as? [[String: Any]] else { throw HubError.invalidResponse(url: url, reason: "tree is not a list") }
-            for e in entries where (e["type"] as? String) == "file" {
-                guard let path = e["path"] as? String, let size = (e["size"] as? NSNumber)?.int64Value, size >= 0,
-                      let oid = e["oid"] as? String else {
+            guard seen.insert(url).inserted else {
+                throw HubError.invalidResponse(url: url, reason: "the tree listing's next page repeats an earlier page")
+            }
+            guard seen.count <= limits.maxPages else { throw HubError.invalidResponse(url: url, reason: "more than \(limits.maxPages) tree pages") }
+            let (entries, headers) = try getDecoded([TreeEntry].self, url, repo: repo, revision: revision)
+            entriesSeen += entries.count
+            guard entriesSeen <= limits.maxListingEntries else {
+                throw HubError.invalidResponse(url: url, reason: "more than \(limits.maxListingEntries) entries in the tree listing")
+            }
+            for e in entries where e.type == "file" {
+                guard let path = e.path, let size = e.size, size >= 0, let oid = e.oid else {
                     throw HubError.invalidResponse(url: url, reason: "tree entry without path/size/oid")
                 }
-                let lfs = (e["lfs"] as? [String: Any])?["oid"] as? String
-                files.append(TreeFile(path: path, size: size, oid: oid.lowercased(), lfsSHA256: lfs?.lowercased()))
+                files.append(TreeFile(path: path, size: size, oid: oid.lowercased(), lfsSHA256: e.lfs?.oid?.lowercased()))
             }
-            next = headers["link"].flatMap(HubClient.nextLink)
+            next = try headers["link"].flatMap(HubClient.nextLink).map { try sameOrigin($0, relativeTo: url) }
         }
         return files
+    }
+
+    /// `link` resolved against `base`, if it is an http(s) URL on the endpoint's origin without
+    /// credentials; anything else (another host or port, `file:`, `gopher:`, ...) is refused.
+    func sameOrigin(_ link: String, relativeTo base: String) throws -> String {
+        guard let b = URL(string: base), let target = URL(string: link, relativeTo: b)?.absoluteURL,
+              let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              target.user == nil, target.password == nil,
+              let origin = HTTPTransfer.origin(of: target.absoluteString), origin == HTTPTransfer.origin(of: environment.endpoint) else {
+            throw HubError.invalidResponse(url: base, reason: "refused a next-page link off the endpoint's origin: \(link.prefix(200))")
+        }
+        return target.absoluteString
     }
 
     /// `{endpoint}/{repo}/resolve/{revision}/{path}`.
@@ -108,17 +135,34 @@ public final class HubClient {
 
     // MARK: - Helpers
 
-    private func getJSON(_ url: String, repo: String, revision: String?) throws -> Any {
-        try getJSONWithHeaders(url, repo: repo, revision: revision).0
+    /// One entry of a tree page (decoded compactly: a page may hold many thousands).
+    private struct TreeEntry: Decodable {
+        struct LFS: Decodable { var oid: String? }
+        var type: String?
+        var path: String?
+        var size: Int64?
+        var oid: String?
+        var lfs: LFS?
     }
 
-    private func getJSONWithHeaders(_ url: String, repo: String, revision: String?) throws -> (Any, [String: String]) {
+    private func getDecoded<T: Decodable>(_ type: T.Type, _ url: String, repo: String, revision: String?) throws -> (T, [String: String]) {
         if environment.offline { throw HubError.offline(url) }
         let r = try transfer.request("GET", url: url)
         guard r.status == 200 else {
             throw HTTPTransfer.error(status: r.status, code: r.headers["x-error-code"], url: url, repo: repo, revision: revision)
         }
-        do { return (try JSONSerialization.jsonObject(with: r.body), r.headers) } catch {
+        do { return (try JSONDecoder().decode(T.self, from: r.body), r.headers) } catch {
+            throw HubError.invalidResponse(url: url, reason: "invalid JSON or unexpected field types")
+        }
+    }
+
+    private func getJSON(_ url: String, repo: String, revision: String?) throws -> Any {
+        if environment.offline { throw HubError.offline(url) }
+        let r = try transfer.request("GET", url: url)
+        guard r.status == 200 else {
+            throw HTTPTransfer.error(status: r.status, code: r.headers["x-error-code"], url: url, repo: repo, revision: revision)
+        }
+        do { return try JSONSerialization.jsonObject(with: r.body) } catch {
             throw HubError.invalidResponse(url: url, reason: "invalid JSON")
         }
     }

@@ -1,5 +1,8 @@
+import PyTrackFormats
+
 /// Everything that can go wrong talking to the hub or writing the cache. Each description is one line
-/// naming the URL, repository/revision or file, and the problem. Tokens never appear in it.
+/// naming the URL, repository/revision or file, and the problem, with every control character from the
+/// hub escaped (`TerminalText.escaped`). Tokens and endpoint credentials never appear in it.
 public enum HubError: Error, Equatable, CustomStringConvertible {
     /// The hub answered `X-Error-Code: RepoNotFound` (or 404 on a repository call).
     case repoNotFound(repo: String)
@@ -31,8 +34,16 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
     case noWeights(repo: String, revision: String)
     /// The local hub server could not be started or controlled.
     case server(String)
+    /// The host's name did not resolve or it refused the connection (after a short retry time).
+    case unreachable(url: String, message: String)
+    /// A download sent more than its declared size (twice); the partial file was removed.
+    case oversize(path: String, expected: Int64)
+    /// Retries stopped: `failure` was the last problem, `reason` says why no further attempt was made.
+    case gaveUp(url: String, failure: String, reason: String)
 
-    public var description: String {
+    public var description: String { TerminalText.escaped(text) }
+
+    private var text: String {
         switch self {
         case .repoNotFound(let repo): return "\(repo): repository not found on the hub (RepoNotFound)"
         case .revisionNotFound(let repo, let rev): return "\(repo)@\(rev): revision not found on the hub (RevisionNotFound)"
@@ -49,6 +60,11 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
         case .redirect(let url, let reason): return "\(url): \(reason)"
         case .noWeights(let repo, let rev): return "\(repo)@\(rev): no weight file (safetensors or .bin) in the revision"
         case .server(let reason): return "local hub server: \(reason)"
+        case .unreachable(let url, let message):
+            return "\(url): cannot reach the hub: \(message); check --endpoint / HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to use only the cache"
+        case .oversize(let path, let e):
+            return "\(path): the server sent more than the declared \(e) bytes (twice); treated as corrupt, the partial file was removed"
+        case .gaveUp(let url, let failure, let reason): return "\(url): \(failure); gave up \(reason)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackFormats
 
 /// Download progress on stderr. On a terminal: one updating line per active file plus an overall line
 /// (bytes, rate, ETA), redrawn at most 10 times a second. Otherwise: a plain line every few seconds and
@@ -39,7 +40,7 @@ public final class SyncProgress {
     public func fileStarted(label: String, size: Int64) -> Int {
         lock.withLock {
             nextID += 1
-            active[nextID] = Active(label: label, size: size, done: 0)
+            active[nextID] = Active(label: TerminalText.escaped(label), size: size, done: 0)
             return nextID
         }
     }
@@ -60,7 +61,9 @@ public final class SyncProgress {
         lock.withLock {
             guard let a = active.removeValue(forKey: id) else { return }
             finishedFiles += 1
-            finishedBytes += a.size
+            // A failed file counts what it received, not its (possibly hostile) declared size.
+            finishedBytes += ok ? a.size : a.done
+            if !ok { totalBytes -= max(0, a.size - a.done) }
             if isTTY {
                 clear()
                 write("\(ok ? "done" : "FAILED") \(a.label) (\(SyncProgress.bytes(a.size)))\n")
@@ -76,11 +79,11 @@ public final class SyncProgress {
         lock.withLock { if isTTY { clear() } }
     }
 
-    /// One line of text between progress updates.
+    /// One line of text between progress updates (control characters escaped).
     public func note(_ line: String) {
         lock.withLock {
             if isTTY { clear() }
-            write(line + "\n")
+            write(TerminalText.escaped(line) + "\n")
             if isTTY { draw() }
         }
     }

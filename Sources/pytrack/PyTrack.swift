@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PyTrackFormats
 
 /// The `pytrack` root command: sync -> compute -> report, plus export, inspect, demo and status.
 struct PyTrack: AsyncParsableCommand {
@@ -22,6 +23,8 @@ struct PyTrack: AsyncParsableCommand {
 @main
 enum PyTrackMain {
     static func main() async {
+        // A file size limit (RLIMIT_FSIZE) must fail the write with EFBIG and a message, not kill us.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try PyTrack.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -48,7 +51,7 @@ enum PyTrackMain {
             FileHandle.standardError.write(Data((PyTrack.fullMessage(for: error) + "\n").data(using: .utf8)!))
             Foundation.exit(2)
         }
-        let line = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        let line = TerminalText.escaped(String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " "))
         FileHandle.standardError.write(Data("pytrack: error: \(line)\n".utf8))
         Foundation.exit(1)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PyTrackDomain
+import PyTrackFormats
 import PyTrackHub
 import PyTrackModel
 import PyTrackStore
@@ -15,7 +16,7 @@ struct Sync: AsyncParsableCommand {
 
         SPEC: all | comma list of N, A-B (every existing step in the range), A:B:S (A to B by S), log (0,1,2,4,...,512).
 
-        Environment: HF_ENDPOINT, HF_TOKEN (else $HF_HOME/token), HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE.
+        Environment: HF_ENDPOINT, HF_TOKEN (else $HF_HOME/token), HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE; PYTRACK_CONNECT_TIMEOUT, PYTRACK_FIRST_BYTE_TIMEOUT, PYTRACK_LOW_SPEED_TIME, PYTRACK_LOW_SPEED_LIMIT, PYTRACK_API_TIMEOUT, PYTRACK_MAX_RETRY_TIME, PYTRACK_UNREACHABLE_RETRY_TIME (the limits against a slow or hostile hub: docs/security.md). Credentials in --endpoint (https://user:pw@host) are sent to that host only and never printed or stored.
 
         Examples:
           pytrack sync --manifest manifests/pythia-160m.json --steps log,1000-5000
@@ -35,6 +36,7 @@ struct Sync: AsyncParsableCommand {
     var jobs: Int = 4
 
     @OptionGroup var hub: HubOptions
+    @OptionGroup var network: NetworkOptions
     @OptionGroup var database: DatabaseOptions
 
     @Flag(name: .long, help: "Only list what would be fetched.")
@@ -63,7 +65,9 @@ struct Sync: AsyncParsableCommand {
         request.jobs = jobs
         request.dryRun = dryRun
         let env = HubEnvironment(endpoint: endpoint, cache: hub.cache)
-        let sync = CheckpointSync(environment: env, progress: SyncProgress())
+        let (limits, retry) = try network.resolve()
+        let sync = CheckpointSync(environment: env, progress: SyncProgress(), retry: retry)
+        sync.limits = limits
         if !dryRun {
             let db = try PyTrackDatabase(path: database.db)
             if let group { try db.recordGroup(group) }
@@ -72,17 +76,17 @@ struct Sync: AsyncParsableCommand {
         let summary = try sync.run(request)
         if dryRun {
             for f in summary.planned {
-                print("\(f.cached ? "cached" : "fetch ") \(f.repo)@\(f.revision) \(f.path) \(SyncProgress.bytes(f.size))")
+                print(TerminalText.escaped("\(f.cached ? "cached" : "fetch ") \(f.repo)@\(f.revision) \(f.path) \(SyncProgress.bytes(f.size))"))
             }
             let bytes = summary.planned.filter { !$0.cached }.reduce(Int64(0)) { $0 + $1.size }
             print("would fetch \(summary.planned.filter { !$0.cached }.count) files (\(SyncProgress.bytes(bytes))) for \(summary.outcomes.filter(\.isPresent).count) checkpoints")
         } else {
             print("sync: " + summary.headline)
         }
-        for line in summary.duplicates { print("duplicate: \(line)") }
+        for line in summary.duplicates { print(TerminalText.escaped("duplicate: \(line)")) }
         let problems = summary.problems
         if !problems.isEmpty {
-            let text = problems.map { "pytrack: error: \($0)\n" }.joined()
+            let text = problems.map { "pytrack: error: \(TerminalText.escaped($0))\n" }.joined()
             FileHandle.standardError.write(Data(text.utf8))
             throw ExitCode(1)
         }

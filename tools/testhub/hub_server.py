@@ -27,6 +27,19 @@ with K one of
   ignore_range  answer 200 with the whole body even when a Range was asked for
   inject_entry  append the object "entry" to a tree page (e.g. a hostile path like "../x")
   missing    the revision "revision" does not exist (RevisionNotFound), whatever the folder holds
+Hostile kinds (the attacks pytrack must survive; see docs/security.md, "Hostile hub"):
+  5xx        also takes "retry_after" (seconds) and "error_code" (an X-Error-Code value, any text)
+  oversize   a file body "extra_bytes" (default 64 MiB) longer than the file; "chunked": true sends it
+             with Transfer-Encoding: chunked, else Content-Length announces the longer length
+  link       a tree page's Link: rel="next" is "next", with {self} (this request's URL), {api},
+             {cdn} and {n} (a counter) substituted
+  big_page   append "entries" synthetic file entries to a tree page
+  big_refs   append "branches" synthetic branches to the refs answer
+  trickle    an API answer sent at "bytes_per_sec" (default 2)
+  silence    an API answer's headers, then "seconds" (default 3600) of silence
+  no_answer  accept the request, then say nothing for "seconds" (default 3600)
+  redirect   a /resolve/ answer 302 to "location" (any text: gopher://..., a malformed URL)
+  big_headers  an API answer with "headers" (default 100000) extra header lines of 100 bytes
 
 Prints `READY http://127.0.0.1:PORT` once both listeners are up; exits when stdin closes (unless
 --ignore-stdin) or on SIGTERM/SIGINT. File sizes and hashes are computed once per file on first use
@@ -62,6 +75,7 @@ class HubState:
         self.hash_cache = {}  # (abs path, size, mtime_ns) -> (sha256, git sha1)
         self.api_base = ""
         self.cdn_base = ""
+        self.link_counter = 0
 
     # ---- repository layout -------------------------------------------------------------
     def repo_dir(self, repo):
@@ -200,30 +214,63 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_json(self, status, obj, extra=None):
         body = json.dumps(obj).encode()
+        slow = None
+        if self.listener == "api" and not self.path.startswith("/_control/"):
+            slow = self.state.take_fault(self.listener, urllib.parse.unquote(self.path), ("trickle", "silence"))
+        big = None
+        if self.listener == "api" and not self.path.startswith("/_control/"):
+            big = self.state.take_fault(self.listener, urllib.parse.unquote(self.path), ("big_headers",))
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
+        if big:
+            for i in range(int(big.get("headers", 100000))):
+                self.send_header("X-Junk-%d" % i, "j" * 80)
         for k, v in (extra or {}).items():
-            self.send_header(k, v)
+            # Header values may carry hostile text (control characters); only CR/LF would break framing.
+            self.send_header(k, str(v).replace("\r", "").replace("\n", ""))
+        self._log(status)  # before the headers leave: a client may hang up on them
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-        self._log(status)
+        if self.command == "HEAD":
+            return
+        if slow and slow["kind"] == "silence":
+            self.wfile.flush()
+            time.sleep(float(slow.get("seconds", 3600)))
+            self.close_connection = True
+            return
+        if slow and slow["kind"] == "trickle":
+            rate = max(1, int(slow.get("bytes_per_sec", 2)))
+            for i in range(0, len(body), rate):
+                self.wfile.write(body[i:i + rate])
+                self.wfile.flush()
+                time.sleep(1)
+            return
+        self.wfile.write(body)
 
     def send_error_code(self, status, code, message):
         self.send_json(status, {"error": message}, {"X-Error-Code": code} if code else None)
 
     def early_fault(self, path):
-        f = self.state.take_fault(self.listener, path, ("429", "5xx"))
+        f = self.state.take_fault(self.listener, path, ("429", "5xx", "no_answer"))
         if f is None:
             return False
+        if f["kind"] == "no_answer":
+            self._log(0)
+            time.sleep(float(f.get("seconds", 3600)))
+            self.close_connection = True
+            return True
         if f["kind"] == "429":
             t = str(f.get("retry_after", 1))
             self.send_json(429, {"error": "rate limited"},
                            {"Retry-After": t, "RateLimit": '"api";r=0;t=%s' % t,
                             "RateLimit-Policy": '"fixed window";"api";q=1000;w=300'})
         else:
-            self.send_json(int(f.get("status", 503)), {"error": "server fault"})
+            extra = {}
+            if "retry_after" in f:
+                extra["Retry-After"] = str(f["retry_after"])
+            if "error_code" in f:
+                extra["X-Error-Code"] = str(f["error_code"])
+            self.send_json(int(f.get("status", 503)), {"error": "server fault"}, extra)
         return True
 
     def do_HEAD(self):
@@ -283,6 +330,14 @@ class Handler(BaseHTTPRequestHandler):
             if full is None:
                 return self.send_error_code(404, "EntryNotFound", "%s does not exist at %s" % (fpath, rev))
             commit = self.state.commit(repo, revdir)
+            redirect = self.state.take_fault(self.listener, path, ("redirect",))
+            if redirect:
+                self.send_response(302)
+                self.send_header("Location", str(redirect.get("location", "")).replace("\r", "").replace("\n", ""))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                self._log(302)
+                return
             if self.state.is_lfs(fpath):
                 sha256, _ = self.state.hashes(full)
                 size = os.path.getsize(full)
@@ -311,6 +366,10 @@ class Handler(BaseHTTPRequestHandler):
             if main:
                 branches.append({"name": "main", "ref": "refs/heads/main",
                                  "targetCommit": self.state.commit(repo, main)})
+        big = self.state.take_fault(self.listener, self.path, ("big_refs",))
+        if big:
+            branches += [{"name": "junk%d" % i, "ref": "refs/heads/junk%d" % i, "targetCommit": "0" * 40}
+                         for i in range(int(big.get("branches", 1000)))]
         self.send_json(200, {"branches": branches, "converts": [], "tags": []})
 
     def revision(self, repo, revdir):
@@ -348,6 +407,10 @@ class Handler(BaseHTTPRequestHandler):
         inject = self.state.take_fault(self.listener, self.path, ("inject_entry",))
         if inject and isinstance(inject.get("entry"), dict):
             page = page + [inject["entry"]]
+        big = self.state.take_fault(self.listener, self.path, ("big_page",))
+        if big:
+            page = page + [{"type": "file", "path": "junk/%07d.txt" % i, "size": 1, "oid": "%040x" % i}
+                           for i in range(int(big.get("entries", 1000)))]
         extra = {}
         if cursor + self.state.page_size < len(entries):
             q = {"cursor": str(cursor + self.state.page_size)}
@@ -356,6 +419,14 @@ class Handler(BaseHTTPRequestHandler):
             nxt = "%s/api/models/%s/tree/%s%s?%s" % (
                 self.state.api_base, repo, urllib.parse.quote(rev, safe=""),
                 ("/" + urllib.parse.quote(sub)) if sub else "", urllib.parse.urlencode(q))
+            extra["Link"] = '<%s>; rel="next"' % nxt
+        link = self.state.take_fault(self.listener, self.path, ("link",))
+        if link:
+            with self.state.lock:
+                self.state.link_counter += 1
+                n = self.state.link_counter
+            nxt = (str(link.get("next", "{self}")).replace("{self}", self.state.api_base + self.path)
+                   .replace("{api}", self.state.api_base).replace("{cdn}", self.state.cdn_base).replace("{n}", str(n)))
             extra["Link"] = '<%s>; rel="next"' % nxt
         self.send_json(200, page, extra)
 
@@ -372,7 +443,9 @@ class Handler(BaseHTTPRequestHandler):
         f = None
         if self.command == "GET":
             f = self.state.take_fault(self.listener, urllib.parse.unquote(key),
-                                      ("drop", "truncate", "corrupt", "throttle", "ignore_range"))
+                                      ("drop", "truncate", "corrupt", "throttle", "ignore_range", "oversize"))
+        if f and f["kind"] == "oversize":
+            return self.serve_oversize(full, size, f)
         start, end = 0, size - 1
         status = 200
         rng = self.headers.get("Range")
@@ -421,6 +494,42 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+    def serve_oversize(self, full, size, fault):
+        """The file, then "extra_bytes" more: a body longer than the size the tree declared."""
+        extra = int(fault.get("extra_bytes", 64 << 20))
+        chunked = bool(fault.get("chunked", False))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(size + extra))
+        self.end_headers()
+        self._log(200)
+        self.close_connection = True
+
+        def emit(b):
+            if chunked:
+                self.wfile.write(b"%x\r\n" % len(b) + b + b"\r\n")
+            else:
+                self.wfile.write(b)
+        try:
+            with open(full, "rb") as fh:
+                while True:
+                    b = fh.read(CHUNK)
+                    if not b:
+                        break
+                    emit(b)
+            junk = b"\xa5" * CHUNK
+            left = extra
+            while left > 0:
+                emit(junk[:min(CHUNK, left)])
+                left -= min(CHUNK, left)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def stream(self, fh, start, count, fault):
         fh.seek(start)
