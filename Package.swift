@@ -21,8 +21,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
-        // PyTrackHub: streaming SHA-256 of multi-GB downloads (BoringSSL's SHA-NI assembly on Linux).
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev liblapacke-dev libcurl4-openssl-dev).
@@ -50,7 +48,6 @@ let package = Package(
         ], swiftSettings: swift6),
         .target(name: "PyTrackHub", dependencies: [
             "CCurl", "PyTrackFormats", "PyTrackModel", "PyTrackContent",
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PyTrackCompute", dependencies: [
             "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub", "PyTrackContent",

@@ -2,8 +2,9 @@ import COpenSSL
 import Foundation
 
 /// A streaming digest over OpenSSL's EVP interface (SHA-NI/AVX2 code paths where the CPU has them).
-/// Not thread-safe: one digest per thread.
-public struct ContentDigest: ~Copyable {
+/// `finalize()` reads the digest of what was added so far and leaves the digest usable. A reference
+/// type owning its OpenSSL context: use one per thread (not Sendable).
+public final class ContentDigest {
     /// The hash functions pytrack uses: SHA-256 for content (LFS oids, content keys) and SHA-1 only for
     /// git object ids, which the hub protocol names files by (never for security).
     public enum Algorithm: Sendable {
@@ -23,27 +24,30 @@ public struct ContentDigest: ~Copyable {
     deinit { EVP_MD_CTX_free(context) }
 
     /// Adds bytes to the digest.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    public func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         EVP_DigestUpdate(context, base, bytes.count)
     }
 
     /// Adds the bytes of `data`.
-    public mutating func update(_ data: Data) {
+    public func update(_ data: Data) {
         data.withUnsafeBytes { update($0) }
     }
 
     /// Adds the UTF-8 bytes of a string.
-    public mutating func update(_ text: String) {
+    public func update(_ text: String) {
         var text = text
         text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Ends the digest; returns the lowercase hex form.
-    public consuming func finalize() -> String {
+    /// The lowercase hex digest of the bytes added so far (computed on a copy of the state).
+    public func finalize() -> String {
+        guard let copy = EVP_MD_CTX_new() else { fatalError("OpenSSL could not copy a digest context (out of memory)") }
+        defer { EVP_MD_CTX_free(copy) }
+        EVP_MD_CTX_copy_ex(copy, context)
         var out = [UInt8](repeating: 0, count: 64)
         var length: UInt32 = 0
-        _ = out.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
+        _ = out.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(copy, $0.baseAddress, &length) }
         return out.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
     }
 }
@@ -59,7 +63,7 @@ public enum SHA256Digest {
             throw ContentError.unreadable(path: path, reason: String(cString: strerror(errno)))
         }
         defer { try? handle.close() }
-        var digest = ContentDigest(.sha256)
+        let digest = ContentDigest(.sha256)
         while true {
             let chunk: Data
             do { chunk = try handle.read(upToCount: 4 << 20) ?? Data() } catch {
@@ -73,7 +77,7 @@ public enum SHA256Digest {
 
     /// The hex SHA-256 of a string's UTF-8 bytes.
     public static func hex(of text: String) -> String {
-        var digest = ContentDigest(.sha256)
+        let digest = ContentDigest(.sha256)
         digest.update(text)
         return digest.finalize()
     }

@@ -1,5 +1,5 @@
 import CCurl
-import Crypto
+import PyTrackContent
 import Foundation
 import PyTrackFormats
 
@@ -451,22 +451,22 @@ public final class HTTPTransfer {
 
 /// Running sha256 (and git blob sha1) of a download.
 struct Hashers {
-    var sha256 = SHA256()
-    var sha1: Insecure.SHA1?
+    var sha256 = ContentDigest(.sha256)
+    var sha1: ContentDigest?
 
     mutating func startGitBlob(size: Int64) {
-        var s = Insecure.SHA1()
-        s.update(data: Array("blob \(size)\0".utf8))
+        let s = ContentDigest(.sha1)
+        s.update("blob \(size)\0")
         sha1 = s
     }
 
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        sha256.update(bufferPointer: bytes)
-        sha1?.update(bufferPointer: bytes)
+    func update(_ bytes: UnsafeRawBufferPointer) {
+        sha256.update(bytes)
+        sha1?.update(bytes)
     }
 
     func finalize() -> (String, String?) {
-        (HubCache.hex(sha256.finalize()), sha1.map { HubCache.hex($0.finalize()) })
+        (sha256.finalize(), sha1?.finalize())
     }
 }
 

@@ -173,11 +173,4 @@ public struct HubCache: Sendable {
         return s.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
     }
 
-    /// Lowercase hex of a digest.
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        for b in digest { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
 }

@@ -90,7 +90,7 @@ final class HubFolder: @unchecked Sendable {  // the hash cache is the only muta
 
     /// The commit id of a revision: sha1 over `path NUL sha256 LF` of its files, in path order.
     func commit(_ repo: String, _ revisionFolder: String) -> String {
-        var sha1 = ContentDigest(.sha1)
+        let sha1 = ContentDigest(.sha1)
         guard let dir = repositoryFolder(repo)?.appendingPathComponent(revisionFolder, isDirectory: true) else {
             return sha1.finalize()
         }
@@ -134,8 +134,8 @@ final class HubFolder: @unchecked Sendable {  // the hash cache is the only muta
             throw LocalHubError.root(path: path, reason: "cannot be read")
         }
         defer { try? handle.close() }
-        var sha256 = ContentDigest(.sha256)
-        var sha1 = ContentDigest(.sha1)
+        let sha256 = ContentDigest(.sha256)
+        let sha1 = ContentDigest(.sha1)
         sha1.update("blob \(size)\u{0}")
         var total: Int64 = 0
         while true {
@@ -157,7 +157,7 @@ final class HubFolder: @unchecked Sendable {  // the hash cache is the only muta
     }
 
     static func gitBlobSHA1(_ data: Data) -> String {
-        var sha1 = ContentDigest(.sha1)
+        let sha1 = ContentDigest(.sha1)
         sha1.update("blob \(data.count)\u{0}")
         sha1.update(data)
         return sha1.finalize()
@@ -165,7 +165,7 @@ final class HubFolder: @unchecked Sendable {  // the hash cache is the only muta
 
     /// sha1 of raw bytes (folder entries of a tree carry the sha1 of their path).
     static func sha1(_ data: Data) -> String {
-        var sha1 = ContentDigest(.sha1)
+        let sha1 = ContentDigest(.sha1)
         sha1.update(data)
         return sha1.finalize()
     }

@@ -24,11 +24,11 @@ final class SHA256DigestTests: XCTestCase {
     }
 
     func testSHA1ForGitObjectIDs() {
-        var sha1 = ContentDigest(.sha1)
+        let sha1 = ContentDigest(.sha1)
         sha1.update("abc")
         let abc = sha1.finalize()
         XCTAssertEqual(abc, "a9993e364706816aba3e25717850c26c9cd0d89d")
-        var blob = ContentDigest(.sha1)  // `git hash-object` of an empty file
+        let blob = ContentDigest(.sha1)  // `git hash-object` of an empty file
         blob.update("blob 0\u{0}")
         let empty = blob.finalize()
         XCTAssertEqual(empty, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")
