@@ -26,6 +26,7 @@ public enum FormatError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownTensor(path: String, name: String)
     case unsupportedConversion(path: String, tensor: String, dtype: DType)
     case bufferSize(path: String, tensor: String, expected: Int, actual: Int)
+    case fileTooLarge(path: String, bytes: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -55,6 +56,7 @@ public enum FormatError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .unknownTensor(p, n): return "\(p): no tensor named '\(n)'"
         case let .unsupportedConversion(p, t, d): return "\(p): tensor '\(t)': dtype \(d.rawValue) cannot be converted to Float"
         case let .bufferSize(p, t, e, a): return "\(p): tensor '\(t)': buffer holds \(a) elements, tensor has \(e)"
+        case let .fileTooLarge(p, n, l): return "\(p): \(n) bytes, over the limit of \(l) bytes for this file"
         }
     }
 }
