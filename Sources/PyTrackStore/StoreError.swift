@@ -7,6 +7,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case writeFailed(path: String, what: String, reason: String)
     case unknownModel(path: String, model: String)
     case corruptBlob(path: String, what: String)
+    case newerDatabase(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -15,6 +16,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .writeFailed(path, what, reason): return "\(path): could not store \(what): \(reason) (nothing of it was written)"
         case let .unknownModel(path, model): return "\(path): no model named '\(model)' in the database"
         case let .corruptBlob(path, what): return "\(path): stored blob \(what) is corrupt"
+        case let .newerDatabase(path, detail): return "\(path): database written by a newer pytrack (\(detail)); refusing to read or change it"
         }
     }
 }
