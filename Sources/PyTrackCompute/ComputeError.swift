@@ -17,6 +17,12 @@ public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
     case statistics(path: String, matrix: String, reason: String)
     /// The database refused the results.
     case store(model: String, step: Int, reason: String)
+    /// No tensor of the checkpoint is one the catalog knows (with a 2-D/1-D shape as its role needs).
+    case noRecognisedTensors(path: String, tensors: Int, examples: [String])
+    /// A matrix would need more memory than the budget (`--max-memory-gb`); refused before allocating.
+    case overMemoryBudget(path: String, tensor: String, shape: [Int], bytes: Int, budget: Int)
+
+    static func gib(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1_073_741_824) }
 
     public var description: String {
         switch self {
@@ -34,6 +40,11 @@ public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): statistics of \(matrix) failed: \(reason)"
         case let .store(model, step, reason):
             return "\(model) step \(step): could not store results: \(reason)"
+        case let .noRecognisedTensors(path, count, examples):
+            let shown = examples.isEmpty ? "" : " (e.g. \(examples.joined(separator: ", ")))"
+            return "\(path): none of its \(count) tensor(s) is a GPT-NeoX weight this catalog recognises\(shown)"
+        case let .overMemoryBudget(path, tensor, shape, bytes, budget):
+            return "\(path): tensor \(tensor) \(shape) needs about \(Self.gib(bytes)) GiB, over the memory budget of \(Self.gib(budget)) GiB (--max-memory-gb)"
         }
     }
 }
