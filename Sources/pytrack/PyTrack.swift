@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PyTrackFormats
 
 /// The `pytrack` root command: sync -> compute -> report, plus export, inspect, demo and status.
 struct PyTrack: AsyncParsableCommand {
@@ -48,7 +49,8 @@ enum PyTrackMain {
             FileHandle.standardError.write(Data((PyTrack.fullMessage(for: error) + "\n").data(using: .utf8)!))
             Foundation.exit(2)
         }
-        let line = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        // One line, whatever names from the hub or from files the message holds.
+        let line = TerminalText.escaped(String(describing: error))
         FileHandle.standardError.write(Data("pytrack: error: \(line)\n".utf8))
         Foundation.exit(1)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PyTrackFormats
 import PyTrackStore
 
 /// `pytrack status`: what is synced and computed, per model and step.
@@ -28,7 +29,7 @@ struct Status: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw CLIError.noDatabase(path: database.db)
         }
-        let db = try PyTrackDatabase(path: database.db)
+        let db = try PyTrackDatabase(path: database.db, access: .readOnly)
         let rows = try db.checkpointStatus(model: model)
         if let model, rows.isEmpty { throw StoreError.unknownModel(path: database.db, model: model) }
         let byModel = Dictionary(grouping: rows, by: \.model)
@@ -42,17 +43,17 @@ struct Status: AsyncParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("database: \(database.db)")
+        print("database: \(TerminalText.escaped(database.db))")
         if rows.isEmpty { print("no checkpoints recorded yet (run `pytrack sync` or `pytrack compute`)") }
         for name in byModel.keys.sorted() {
             let list = byModel[name]!
             let counts = Dictionary(grouping: list, by: \.state).mapValues(\.count)
             let states = CheckpointState.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
             let matrices = list.reduce(0) { $0 + $1.matrices }
-            print("\(name): \(list.count) steps (\(states.joined(separator: ", "))), \(matrices) matrices stored")
+            print("\(TerminalText.escaped(name)): \(list.count) steps (\(states.joined(separator: ", "))), \(matrices) matrices stored")
             if steps {
                 for r in list {
-                    let detail = r.detail.map { "  \($0)" } ?? ""
+                    let detail = r.detail.map { "  \(TerminalText.escaped($0))" } ?? ""
                     let state = r.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                     print(String(format: "  step %-7d ", r.step) + state + String(format: " %5d matrices", r.matrices) + detail)
                 }
