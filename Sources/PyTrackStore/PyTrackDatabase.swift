@@ -42,9 +42,14 @@ public final class PyTrackDatabase: @unchecked Sendable {
             let folder = url.deletingLastPathComponent().path
             if !isWritable(path) || !isWritable(folder) {
                 writer = try Self.openReadOnly(path: path)
-                try checkSchema(readOnly: true)
+                try Self.checkSchema(writer, path: path, readOnly: true)
                 return
             }
+        }
+        // Opening a pool writes (GRDB makes sure a -wal exists), so an existing file is checked first
+        // through a read-only connection: a newer pytrack's database is left byte for byte as it was.
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
+            try Self.checkSchema(try Self.openReadOnly(path: path), path: path, readOnly: false)
         }
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -63,7 +68,6 @@ public final class PyTrackDatabase: @unchecked Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: Self.reason(error))
         }
-        try checkSchema(readOnly: false)
         try migrate()
     }
 
@@ -88,18 +92,18 @@ public final class PyTrackDatabase: @unchecked Sendable {
     }
 
     /// Refuses a database written by a newer pytrack; a read-only one must also be fully migrated.
-    private func checkSchema(readOnly: Bool) throws {
+    private static func checkSchema(_ connection: any DatabaseWriter, path: String, readOnly: Bool) throws {
         let (superseded, complete, userVersion): (Bool, Bool, Int)
         do {
-            (superseded, complete, userVersion) = try writer.read { db in
+            (superseded, complete, userVersion) = try connection.read { db in
                 let migrator = StoreMigrations.migrator
                 return (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db),
                         try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0)
             }
         } catch {
-            throw StoreError.notAPyTrackDatabase(path: path, reason: Self.reason(error))
+            throw StoreError.notAPyTrackDatabase(path: path, reason: reason(error))
         }
-        if superseded || userVersion > Self.maxKnownUserVersion {
+        if superseded || userVersion > maxKnownUserVersion {
             throw StoreError.newerDatabase(path: path, detail: superseded ? "unknown schema migrations" : "user_version \(userVersion)")
         }
         if readOnly && !complete {
