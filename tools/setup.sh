@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what pytrack needs on a fresh Debian machine (idempotent): system libraries for
-# spectra (OpenBLAS + LAPACKE) and HTTP (libcurl), Chromium for the report browser test,
+# spectra (OpenBLAS + LAPACKE) and HTTP (libcurl), GNU time (peak RSS in the attack suite), Chromium for the report browser test,
 # and the Python packages the tests use as independent references.
 set -euo pipefail
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 need=()
-for p in libopenblas-dev liblapacke-dev libcurl4-openssl-dev chromium chromium-driver; do
+for p in libopenblas-dev liblapacke-dev libcurl4-openssl-dev time chromium chromium-driver; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ "${PYTRACK_SKIP_BROWSER:-0}" = 1 ]; then

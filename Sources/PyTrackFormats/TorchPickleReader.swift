@@ -144,9 +144,9 @@ public struct TorchPickleReader {
     }
 
     private func insert(_ key: Value, _ value: Value, into d: Dict, at offset: Int) throws {
-        guard !d.sealed else { throw malformed("dict modified after it was used at byte \(offset)") }
         Self.seal(key)
-        Self.seal(value)
+        Self.seal(value)   // first, so a dict inserted into itself is refused too
+        guard !d.sealed else { throw malformed("dict modified after it was used at byte \(offset)") }
         d.depth = max(d.depth, 1 + Self.depth(key), 1 + Self.depth(value))
         guard d.depth <= Self.maxNestingDepth else { throw malformed("nesting deeper than \(Self.maxNestingDepth) at byte \(offset)") }
         d.items.append((key, value))
