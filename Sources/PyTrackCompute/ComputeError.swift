@@ -1,7 +1,8 @@
 import Foundation
+import PyTrackFormats
 
 /// What can go wrong while planning or computing; each description is one line naming the file,
-/// model/step or tensor and the problem.
+/// model/step or tensor and the problem (control characters in names escaped).
 public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The cache has no ref / snapshot for the revision.
     case revisionNotInCache(model: String, revision: String, cache: String)
@@ -24,7 +25,9 @@ public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
 
     static func gib(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1_073_741_824) }
 
-    public var description: String {
+    public var description: String { TerminalText.escaped(unescapedDescription) }
+
+    private var unescapedDescription: String {
         switch self {
         case let .revisionNotInCache(model, revision, cache):
             return "\(model) \(revision): not in the checkpoint cache \(cache) (run pytrack sync first)"

@@ -1,4 +1,5 @@
-/// Why a checkpoint could not be read. Each description is one line naming the file and the problem.
+/// Why a checkpoint could not be read. Each description is one line naming the file and the problem;
+/// names taken from the file (tensor, zip entry, pickle global) have their control characters escaped.
 public enum FormatError: Error, CustomStringConvertible, Equatable, Sendable {
     case cannotOpen(path: String, reason: String)
     case truncated(path: String, detail: String)
@@ -28,7 +29,9 @@ public enum FormatError: Error, CustomStringConvertible, Equatable, Sendable {
     case bufferSize(path: String, tensor: String, expected: Int, actual: Int)
     case fileTooLarge(path: String, bytes: Int, limit: Int)
 
-    public var description: String {
+    public var description: String { TerminalText.escaped(unescapedDescription) }
+
+    private var unescapedDescription: String {
         switch self {
         case let .cannotOpen(p, r): return "\(p): cannot open: \(r)"
         case let .truncated(p, d): return "\(p): truncated file: \(d)"
