@@ -10,6 +10,7 @@ Files (a tiny valid GPT-NeoX layer is the base where a file must otherwise be va
   valid.safetensors     a small valid model (embed_in, layer 0 qkv/dense/LayerNorm, layer 1 dense) + config.json
   rank3.safetensors     valid.safetensors plus a 3-D tensor and a scalar under matrix names
   unrecognised.safetensors  only tensors no catalog knows
+  control_names.safetensors  valid.safetensors plus a tensor whose name holds ESC, BEL, a newline and C1 CSI
   all_nan.safetensors   valid, but layer 0's attention.dense.weight is all NaN
   huge_header.safetensors  a header declaring one 40000 x 40000 F32 matrix; the test extends the file
                         (sparse) to the 6.4 GB the header needs
@@ -95,6 +96,9 @@ def attack_files(out):
     write(os.path.join(out, "unrecognised.safetensors"), safetensors([
         ("transformer.h.0.attn.c_attn.weight", "F32", [D, 3 * D], f32(matrix(D, 3 * D, 5))),
         ("lm_head.weight", "F32", [32, D], f32(matrix(32, D, 6))),
+    ]))
+    write(os.path.join(out, "control_names.safetensors"), safetensors(BASE + [
+        ("evil\x1b]2;pwned\x07\nname\u009b", "F32", [2], f32([1, 2])),
     ]))
     nan = [("gpt_neox.layers.0.attention.dense.weight", "F32", [D, D], f32([math.nan] * (D * D)))]
     write(os.path.join(out, "all_nan.safetensors"), safetensors([t for t in BASE if t[0] != nan[0][0]] + nan))

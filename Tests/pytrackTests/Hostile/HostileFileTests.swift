@@ -245,6 +245,15 @@ final class HostileFileTests: XCTestCase {
         XCTAssertTrue(status.stdout.contains("t/esc\\e]2;pwned\\x07\\u{9B}31m: 1 steps"), status.stdout)
         XCTAssertFalse(status.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, status.stdout)
 
+        // Tensor names from a file: inspect's table and compute's warning show them escaped, one line each.
+        let inspect = try BoundedRun.run(["inspect", file("control_names.safetensors")])
+        XCTAssertEqual(inspect.status, 0, inspect.stderr)
+        XCTAssertTrue(inspect.stdout.contains("evil\\e]2;pwned\\x07\\nname\\u{9B}"), inspect.stdout)
+        XCTAssertFalse(inspect.stdout.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }, inspect.stdout)
+        let warned = try BoundedRun.run(["compute", "--db", db, "--file", file("control_names.safetensors"), "--model", "t/names", "--step", "1"])
+        XCTAssertEqual(warned.status, 0, warned.stderr)
+        XCTAssertTrue(warned.stderr.contains("not recognised, skipped: evil\\e]2;pwned\\x07\\nname\\u{9B} [2]"), warned.stderr)
+
         let fifo = file("bad\nname\u{1B}[2J.safetensors")
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
         try BoundedRun.run(["inspect", fifo], limit: 20).assertOneLineError("bad\\nname\\e[2J.safetensors: cannot open: not a regular file", seconds: 10, mib: 200)
