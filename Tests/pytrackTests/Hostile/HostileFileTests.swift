@@ -132,6 +132,55 @@ final class HostileFileTests: XCTestCase {
         try assertStoredUnchanged()
     }
 
+    /// A checkpoint truncated while compute reads it (another process rewriting the cache): the
+    /// matrices read after the cut fail with a one-line `truncated file` error for that file; before,
+    /// the mapped read died with SIGBUS (exit 135).
+    func testCheckpointTruncatedDuringComputeFailsThatFileWithoutSIGBUS() throws {
+        var header: [String: Any] = [:]
+        var data = Data()
+        var x: UInt32 = 12345
+        for layer in 0..<4 {
+            for (suffix, rows, cols) in [("attention.dense.weight", 512, 512), ("mlp.dense_h_to_4h.weight", 2048, 512)] {
+                var values = [Float](repeating: 0, count: rows * cols)
+                for i in values.indices {
+                    x = x &* 1_664_525 &+ 1_013_904_223
+                    values[i] = (Float(x >> 8) / Float(1 << 24) - 0.5) / 20
+                }
+                header["gpt_neox.layers.\(layer).\(suffix)"] = ["dtype": "F32", "shape": [rows, cols], "data_offsets": [data.count, data.count + 4 * values.count]]
+                values.withUnsafeBytes { data.append(contentsOf: $0) }
+            }
+        }
+        var json = try JSONSerialization.data(withJSONObject: header)
+        json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
+        var bytes = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(json)
+        bytes.append(data)
+        let path = file("long.safetensors")
+        try bytes.write(to: URL(fileURLWithPath: path))
+
+        let p = Process()
+        p.executableURL = try PytrackCommand.binary()
+        p.arguments = ["compute", "--db", db, "--file", path, "--model", "t/cut", "--step", "1", "--threads", "1"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        let start = Date()
+        try p.run()
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertTrue(p.isRunning, "compute finished before the file was cut: the test needs a bigger file")
+        XCTAssertEqual(truncate(path, off_t(8 + json.count + 4096)), 0)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .exit, "killed by signal \(p.terminationStatus): \(stderr)")
+        XCTAssertEqual(p.terminationStatus, 1, stderr)
+        let last = stderr.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(last.hasPrefix("pytrack: error:") && last.contains("\(path): truncated file: the file shrank from \(bytes.count) to \(8 + json.count + 4096) bytes"), stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 120)
+        XCTAssertEqual(try sql("SELECT c.state FROM checkpoints c JOIN models m ON m.id = c.model_id WHERE m.name = 't/cut'"), "('failed',)\n")
+        try assertStoredUnchanged()
+    }
+
     // MARK: Tensors that are not what their names say
 
     func testUnrecognisedTensorsAreNamedAndAFileWithNoneFails() throws {
