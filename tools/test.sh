@@ -8,8 +8,10 @@
 #   4. ThreadSanitizer on the concurrent tests (parallel sync, multi-threaded compute, concurrent
 #      checkpoint reads) in its own .build-tsan folder: about 6.5 min to build from scratch on the
 #      shared 2-core machine (394 s, other builds running) and 31 s to run; PYTRACK_SKIP_TSAN=1 skips it.
-# swift test includes the hostile-file attack suite (~15 s) and the parser fuzz tests
-# (PYTRACK_FUZZ_SECONDS per parser, default 5: 15 s).
+#   5. coverage-guided fuzzing of the pickle, safetensors and zip readers (libFuzzer + AddressSanitizer,
+#      tools/fuzz/run_fuzzers.sh, FUZZ_SECONDS=20 each: about 90 s).
+# swift test includes the hostile-file attack suite (~20 s) and randomized mutation tests of the same
+# parsers (PYTRACK_FUZZ_SECONDS per parser, default 5: 15 s).
 # Prints one closing line 'pytrack: N passed, M failed, K skipped'.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +52,7 @@ tsan() {
   echo "ThreadSanitizer build and run took $(( $(date +%s) - start )) s"
   [ "$rc" = 0 ] && ! grep -q "WARNING: ThreadSanitizer" artifacts/tsan.log
 }
+check "libFuzzer + ASan: pickle, safetensors, zip (20 s each, about 90 s)" env FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash tools/fuzz/run_fuzzers.sh
 if [ "${PYTRACK_SKIP_TSAN:-0}" = 1 ]; then
   step "ThreadSanitizer skipped (PYTRACK_SKIP_TSAN=1)"; skipped=$((skipped + 1))
 else

@@ -124,6 +124,7 @@ def corpus(out):
            b"QK\x00K\x02K\x02\x86q\tK\x02K\x01\x86q\n\x89ccollections\nOrderedDict\nq\x0b)Rq\x0ctq\rRq\x0es}q\x0fb.")
     write(os.path.join(out, "pickle", "state_dict.pkl"), pkl)
     write(os.path.join(out, "pickle", "deep_tuple.pkl"), deep_tuple(100))
+    write(os.path.join(out, "pickle", "deep_tuple_50000.pkl"), deep_tuple())   # the issue-14 crash itself
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
         z.writestr("archive/data.pkl", pkl)
