@@ -61,13 +61,18 @@ CONFIG = {"model_type": "gpt_neox", "num_hidden_layers": 2, "hidden_size": D, "n
           "intermediate_size": 4 * D, "vocab_size": 32}
 
 
+def member(name):
+    """A zip entry with a fixed timestamp, so the files are byte-identical on every run."""
+    return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+
+
 def torch_zip(pickle_bytes):
     """A torch.save-style zip (stored entries) around a data.pkl."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("archive/data.pkl", pickle_bytes)
-        z.writestr("archive/byteorder", "little")
-        z.writestr("archive/version", "3\n")
+        z.writestr(member("archive/data.pkl"), pickle_bytes)
+        z.writestr(member("archive/byteorder"), "little")
+        z.writestr(member("archive/version"), "3\n")
     return buf.getvalue()
 
 
@@ -127,8 +132,8 @@ def corpus(out):
     write(os.path.join(out, "pickle", "deep_tuple_50000.pkl"), deep_tuple())   # the issue-14 crash itself
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("archive/data.pkl", pkl)
-        z.writestr("archive/data/0", f32([1, 2, 3, 4]))
+        z.writestr(member("archive/data.pkl"), pkl)
+        z.writestr(member("archive/data/0"), f32([1, 2, 3, 4]))
     write(os.path.join(out, "zip", "state_dict.bin"), buf.getvalue())
 
 
