@@ -1,7 +1,8 @@
 import Foundation
+import PyTrackFormats
 
 /// What can go wrong while planning or computing; each description is one line naming the file,
-/// model/step or tensor and the problem.
+/// model/step or tensor and the problem (control characters in names escaped).
 public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The cache has no ref / snapshot for the revision.
     case revisionNotInCache(model: String, revision: String, cache: String)
@@ -17,8 +18,16 @@ public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
     case statistics(path: String, matrix: String, reason: String)
     /// The database refused the results.
     case store(model: String, step: Int, reason: String)
+    /// No tensor of the checkpoint is one the catalog knows (with a 2-D/1-D shape as its role needs).
+    case noRecognisedTensors(path: String, tensors: Int, examples: [String])
+    /// A matrix would need more memory than the budget (`--max-memory-gb`); refused before allocating.
+    case overMemoryBudget(path: String, tensor: String, shape: [Int], bytes: Int, budget: Int)
 
-    public var description: String {
+    static func gib(_ bytes: Int) -> String { String(format: "%.2f", Double(bytes) / 1_073_741_824) }
+
+    public var description: String { TerminalText.escaped(unescapedDescription) }
+
+    private var unescapedDescription: String {
         switch self {
         case let .revisionNotInCache(model, revision, cache):
             return "\(model) \(revision): not in the checkpoint cache \(cache) (run pytrack sync first)"
@@ -34,6 +43,11 @@ public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): statistics of \(matrix) failed: \(reason)"
         case let .store(model, step, reason):
             return "\(model) step \(step): could not store results: \(reason)"
+        case let .noRecognisedTensors(path, count, examples):
+            let shown = examples.isEmpty ? "" : " (e.g. \(examples.joined(separator: ", ")))"
+            return "\(path): none of its \(count) tensor(s) is a GPT-NeoX weight this catalog recognises\(shown)"
+        case let .overMemoryBudget(path, tensor, shape, bytes, budget):
+            return "\(path): tensor \(tensor) \(shape) needs about \(Self.gib(bytes)) GiB, over the memory budget of \(Self.gib(budget)) GiB (--max-memory-gb)"
         }
     }
 }

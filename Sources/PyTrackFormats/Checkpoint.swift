@@ -94,24 +94,54 @@ public final class Checkpoint: @unchecked Sendable {
     /// The tensor called `name`, if present.
     public func info(_ name: String) -> TensorInfo? { locations[name].map { tensors[$0.index] } }
 
-    /// Calls `body` with the tensor's raw little-endian bytes, in place in the memory map.
+    /// Calls `body` with the tensor's raw little-endian bytes, in place in the memory map. The file's
+    /// current size is checked first (a truncated file is an error, not a SIGBUS), but a file truncated
+    /// while `body` runs can still fault: read tensor data with `readFloats`/`withFloats`, which use `pread`.
     public func withRawBytes<R>(_ name: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         guard let loc = locations[name] else { throw FormatError.unknownTensor(path: path, name: name) }
         let t = tensors[loc.index]
-        guard let bytes = files[loc.file].file.slice(offset: loc.offset, count: t.byteCount) else {
+        let file = files[loc.file].file
+        guard let bytes = file.slice(offset: loc.offset, count: t.byteCount) else {
             throw FormatError.truncated(path: t.sourceFile, detail: "data of '\(name)' out of range")
         }
+        try file.checkStillHolds(offset: loc.offset, count: t.byteCount)
         return try body(bytes)
     }
 
-    /// Converts the tensor into `buffer`, whose count must equal the tensor's element count.
+    /// Elements converted per `pread` chunk in `readFloats` (the raw chunk is at most 8 MiB).
+    static let chunkElements = 1 << 20
+
+    /// Converts the tensor into `buffer`, whose count must equal the tensor's element count. The bytes
+    /// are read with `pread` (F32 straight into `buffer`, other dtypes chunk by chunk), so a file
+    /// truncated underneath gives `FormatError.truncated` naming it instead of a SIGBUS.
     public func readFloats(_ name: String, into buffer: UnsafeMutableBufferPointer<Float>) throws {
-        guard let t = info(name) else { throw FormatError.unknownTensor(path: path, name: name) }
+        guard let loc = locations[name] else { throw FormatError.unknownTensor(path: path, name: name) }
+        let t = tensors[loc.index]
         guard t.dtype.convertsToFloat else { throw FormatError.unsupportedConversion(path: t.sourceFile, tensor: name, dtype: t.dtype) }
         guard buffer.count == t.elementCount else {
             throw FormatError.bufferSize(path: t.sourceFile, tensor: name, expected: t.elementCount, actual: buffer.count)
         }
-        try withRawBytes(name) { _ = DTypeConversion.convert($0, dtype: t.dtype, into: buffer) }
+        let file = files[loc.file].file
+        guard file.slice(offset: loc.offset, count: t.byteCount) != nil else {
+            throw FormatError.truncated(path: t.sourceFile, detail: "data of '\(name)' out of range")
+        }
+        guard let out = buffer.baseAddress, t.elementCount > 0 else { return }
+        if t.dtype == .f32 {
+            try file.read(offset: loc.offset, count: t.byteCount, into: UnsafeMutableRawPointer(out))
+            return
+        }
+        let size = t.dtype.byteSize
+        let chunk = min(Self.chunkElements, t.elementCount)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: chunk * size, alignment: 16)
+        defer { raw.deallocate() }
+        var first = 0
+        while first < t.elementCount {
+            let n = min(chunk, t.elementCount - first)
+            try file.read(offset: loc.offset + first * size, count: n * size, into: raw)
+            _ = DTypeConversion.convert(UnsafeRawBufferPointer(start: raw, count: n * size), dtype: t.dtype,
+                                        into: UnsafeMutableBufferPointer(start: out + first, count: n))
+            first += n
+        }
     }
 
     /// The tensor as a new `[Float]` (row-major).
@@ -129,17 +159,10 @@ public final class Checkpoint: @unchecked Sendable {
         return out
     }
 
-    /// Calls `body` with the tensor as Floats: in place for aligned F32 data, otherwise converted
-    /// into a temporary buffer that lives for the call.
+    /// Calls `body` with the tensor as Floats, read (and converted) into a temporary buffer that lives
+    /// for the call.
     public func withFloats<R>(_ name: String, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
         guard let t = info(name) else { throw FormatError.unknownTensor(path: path, name: name) }
-        if t.dtype == .f32 {
-            let direct: UnsafeBufferPointer<Float>? = try withRawBytes(name) { raw in
-                guard let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
-                return UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: t.elementCount)
-            }
-            if let direct { return try withExtendedLifetime(self) { try body(direct) } }
-        }
         let buf = UnsafeMutableBufferPointer<Float>.allocate(capacity: t.elementCount)
         defer { buf.deallocate() }
         try readFloats(name, into: buf)

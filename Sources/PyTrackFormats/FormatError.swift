@@ -1,4 +1,5 @@
-/// Why a checkpoint could not be read. Each description is one line naming the file and the problem.
+/// Why a checkpoint could not be read. Each description is one line naming the file and the problem;
+/// names taken from the file (tensor, zip entry, pickle global) have their control characters escaped.
 public enum FormatError: Error, CustomStringConvertible, Equatable, Sendable {
     case cannotOpen(path: String, reason: String)
     case truncated(path: String, detail: String)
@@ -26,8 +27,11 @@ public enum FormatError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownTensor(path: String, name: String)
     case unsupportedConversion(path: String, tensor: String, dtype: DType)
     case bufferSize(path: String, tensor: String, expected: Int, actual: Int)
+    case fileTooLarge(path: String, bytes: Int, limit: Int)
 
-    public var description: String {
+    public var description: String { TerminalText.escaped(unescapedDescription) }
+
+    private var unescapedDescription: String {
         switch self {
         case let .cannotOpen(p, r): return "\(p): cannot open: \(r)"
         case let .truncated(p, d): return "\(p): truncated file: \(d)"
@@ -55,6 +59,7 @@ public enum FormatError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .unknownTensor(p, n): return "\(p): no tensor named '\(n)'"
         case let .unsupportedConversion(p, t, d): return "\(p): tensor '\(t)': dtype \(d.rawValue) cannot be converted to Float"
         case let .bufferSize(p, t, e, a): return "\(p): tensor '\(t)': buffer holds \(a) elements, tensor has \(e)"
+        case let .fileTooLarge(p, n, l): return "\(p): \(n) bytes, over the limit of \(l) bytes for this file"
         }
     }
 }

@@ -36,9 +36,9 @@ public final class SafetensorsFile: MappedTensorFile, @unchecked Sendable {
         guard n <= file.count - 8 else {
             throw FormatError.truncated(path: path, detail: "header of \(n) bytes but only \(file.count - 8) follow")
         }
-        guard let headerBytes = file.slice(offset: 8, count: n) else {
-            throw FormatError.truncated(path: path, detail: "header out of range")
-        }
+        // Copied with pread, not parsed in the map: a file truncated meanwhile is an error, not a SIGBUS.
+        var headerBytes = [UInt8](repeating: 0, count: n)
+        try headerBytes.withUnsafeMutableBytes { if let base = $0.baseAddress { try file.read(offset: 8, count: n, into: base) } }
         guard String(validating: headerBytes, as: UTF8.self) != nil else { throw FormatError.headerNotUTF8(path: path) }
         let json: JSONValue
         do {

@@ -11,10 +11,7 @@ public struct ShardIndex: Sendable {
     /// Reads and validates the index at `path`: every shard must be a relative path that stays inside
     /// the index's directory (no `..`, no absolute paths), and no tensor may be listed twice.
     public static func read(_ path: String) throws -> ShardIndex {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw FormatError.cannotOpen(path: path, reason: error.localizedDescription)
-        }
+        let data = try BoundedFile.read(path, limit: BoundedFile.indexLimit)
         guard String(data: data, encoding: .utf8) != nil else { throw FormatError.invalidJSON(path: path, detail: "not UTF-8") }
         let json: JSONValue
         do { json = try StrictJSON.parse(data) } catch let f as StrictJSON.Failure {

@@ -39,8 +39,11 @@ public final class TorchCheckpointFile: MappedTensorFile, @unchecked Sendable {
                 throw FormatError.pickleMalformed(path: path, detail: "byteorder '\(b)' is not supported (little-endian only)")
             }
         }
-        guard let pklBytes = try stored(pkl, in: file, path: path) else { throw FormatError.missingEntry(path: path, entry: pkl.name) }
-        let refs = try TorchPickleReader.read(pklBytes, path: path)
+        guard try stored(pkl, in: file, path: path) != nil else { throw FormatError.missingEntry(path: path, entry: pkl.name) }
+        // Copied with pread, not parsed in the map: a file truncated meanwhile is an error, not a SIGBUS.
+        var pklBytes = [UInt8](repeating: 0, count: pkl.size)
+        try pklBytes.withUnsafeMutableBytes { if let base = $0.baseAddress { try file.read(offset: pkl.dataOffset, count: pkl.size, into: base) } }
+        let refs = try pklBytes.withUnsafeBytes { try TorchPickleReader.read($0, path: path) }
 
         var tensors: [TensorInfo] = []
         var offsets: [String: Int] = [:]

@@ -39,12 +39,20 @@ public struct TorchPickleReader {
         "LongStorage": .i64, "BoolStorage": .bool,
     ]
 
+    /// Deepest nesting of tuples and dicts accepted. A state dict needs about 4; a hostile pickle of
+    /// 50,000 nested tuples would otherwise overflow the stack when the nested value is freed.
+    public static let maxNestingDepth = 64
+
+    /// A dict under construction. Once put inside another container it is sealed: a later SETITEM on
+    /// it is refused, so the nesting depth recorded at insertion stays true (and no cycle can form).
     private final class Dict {
         var items: [(key: Value, value: Value)] = []
+        var depth = 1
+        var sealed = false
     }
 
     private indirect enum Value {
-        case none, bool(Bool), int(Int), string(String), tuple([Value]), dict(Dict)
+        case none, bool(Bool), int(Int), string(String), tuple([Value], depth: Int), dict(Dict)
         case global(module: String, name: String), storage(StorageRef)
         case tensor(StorageRef, offset: Int, shape: [Int], stride: [Int])
     }
@@ -110,13 +118,47 @@ public struct TorchPickleReader {
         return items
     }
 
+    /// Nesting depth of `v` (1 for a scalar), known without walking it.
+    private static func depth(_ v: Value) -> Int {
+        switch v {
+        case let .tuple(_, d): return d
+        case let .dict(d): return d.depth
+        case .tensor: return 2
+        default: return 1
+        }
+    }
+
+    /// Marks `v` as held by a container: a dict can no longer be modified.
+    private static func seal(_ v: Value) {
+        if case let .dict(d) = v { d.sealed = true }
+    }
+
+    private func tuple(_ items: [Value], at offset: Int) throws -> Value {
+        var d = 1
+        for v in items {
+            Self.seal(v)
+            d = max(d, 1 + Self.depth(v))
+        }
+        guard d <= Self.maxNestingDepth else { throw malformed("nesting deeper than \(Self.maxNestingDepth) at byte \(offset)") }
+        return .tuple(items, depth: d)
+    }
+
+    private func insert(_ key: Value, _ value: Value, into d: Dict, at offset: Int) throws {
+        Self.seal(key)
+        Self.seal(value)   // first, so a dict inserted into itself is refused too
+        guard !d.sealed else { throw malformed("dict modified after it was used at byte \(offset)") }
+        d.depth = max(d.depth, 1 + Self.depth(key), 1 + Self.depth(value))
+        guard d.depth <= Self.maxNestingDepth else { throw malformed("nesting deeper than \(Self.maxNestingDepth) at byte \(offset)") }
+        d.items.append((key, value))
+    }
+
     private func int(_ v: Value, _ what: String) throws -> Int {
         guard case let .int(i) = v else { throw malformed("\(what) is not an integer") }
         return i
     }
 
     private func ints(_ v: Value, _ what: String) throws -> [Int] {
-        guard case let .tuple(items) = v else { throw malformed("\(what) is not a tuple") }
+        guard case let .tuple(items, _) = v else { throw malformed("\(what) is not a tuple") }
         return try items.map { try int($0, what) }
     }
 
@@ -130,7 +172,7 @@ public struct TorchPickleReader {
                 guard v >= 2 && v <= 5 else { throw malformed("pickle protocol \(v)") }
             case 0x95: _ = try take(8) // FRAME (protocol 4): framing only
             case 0x7D: stack.append(.dict(Dict())) // EMPTY_DICT
-            case 0x29: stack.append(.tuple([])) // EMPTY_TUPLE
+            case 0x29: stack.append(.tuple([], depth: 1)) // EMPTY_TUPLE
             case 0x28: marks.append(stack.count) // MARK
             case 0x58: // BINUNICODE
                 let n = try le(4)
@@ -149,10 +191,10 @@ public struct TorchPickleReader {
             case 0x88: stack.append(.bool(true)) // NEWTRUE
             case 0x89: stack.append(.bool(false)) // NEWFALSE
             case 0x4E: stack.append(.none) // NONE
-            case 0x74: stack.append(.tuple(try popMark())) // TUPLE
-            case 0x85: stack.append(.tuple([try pop()])) // TUPLE1
-            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b])) // TUPLE2
-            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c])) // TUPLE3
+            case 0x74: stack.append(try tuple(try popMark(), at: at)) // TUPLE
+            case 0x85: stack.append(try tuple([try pop()], at: at)) // TUPLE1
+            case 0x86: let b = try pop(), a = try pop(); stack.append(try tuple([a, b], at: at)) // TUPLE2
+            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(try tuple([a, b, c], at: at)) // TUPLE3
             case 0x63: // GLOBAL
                 let module = try line(), name = try line()
                 try checkGlobal(module: module, name: name)
@@ -167,11 +209,11 @@ public struct TorchPickleReader {
             case 0x73: // SETITEM
                 let v = try pop(), k = try pop()
                 guard case let .dict(d)? = stack.last else { throw malformed("SETITEM on a non-dict at byte \(at)") }
-                d.items.append((k, v))
+                try insert(k, v, into: d, at: at)
             case 0x75: // SETITEMS
                 let items = try popMark()
                 guard items.count % 2 == 0, case let .dict(d)? = stack.last else { throw malformed("SETITEMS on a non-dict at byte \(at)") }
-                for k in stride(from: 0, to: items.count, by: 2) { d.items.append((items[k], items[k + 1])) }
+                for k in stride(from: 0, to: items.count, by: 2) { try insert(items[k], items[k + 1], into: d, at: at) }
             case 0x71: memo[try u8()] = stack.last // BINPUT
             case 0x72: memo[Int(try le(4))] = stack.last // LONG_BINPUT
             case 0x94: memo[memo.count] = stack.last // MEMOIZE
@@ -199,7 +241,7 @@ public struct TorchPickleReader {
     }
 
     private func persistentLoad(_ pid: Value) throws -> Value {
-        guard case let .tuple(t) = pid, t.count == 5, case .string("storage") = t[0],
+        guard case let .tuple(t, _) = pid, t.count == 5, case .string("storage") = t[0],
               case let .global("torch", typeName) = t[1], let dtype = Self.storageTypes[typeName],
               case let .string(key) = t[2], case .string = t[3] else {
             throw malformed("persistent id is not ('storage', <Type>Storage, key, location, numel)")
@@ -210,7 +252,7 @@ public struct TorchPickleReader {
     }
 
     private func reduce(_ callable: Value, _ args: Value) throws -> Value {
-        guard case let .global(module, name) = callable, case let .tuple(a) = args else {
+        guard case let .global(module, name) = callable, case let .tuple(a, _) = args else {
             throw malformed("REDUCE of a non-global")
         }
         switch (module, name) {

@@ -40,13 +40,15 @@ public struct GPTNeoXConfig: Sendable, Equatable {
     public static func load(configPath path: String) throws -> GPTNeoXConfig {
         let obj: [String: Any]
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let data = try BoundedFile.read(path, limit: BoundedFile.configLimit)
             guard let o = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw ModelError.configUnreadable(path: path, reason: "not a JSON object")
             }
             obj = o
         } catch let e as ModelError {
             throw e
+        } catch let e as FormatError {
+            throw e  // names the file: not a regular file, or over the size limit
         } catch {
             throw ModelError.configUnreadable(path: path, reason: error.localizedDescription)
         }

@@ -3,6 +3,10 @@ import PyTrackStore
 
 /// Builds the whole report from the database: `index.html` linking every pair, and per pair
 /// `<pair>/index.html` with its SVG files. Entry point of `pytrack report`.
+///
+/// Everything is first written into a staging folder inside the output folder; only when all of it is
+/// written are the pair folders and then `index.html` renamed into place (renames need no space), so a
+/// full disk or a failure half-way leaves the previous report as it was.
 public struct ReportBuilder {
     public struct Options {
         public var outputDirectory: URL
@@ -67,10 +71,17 @@ public struct ReportBuilder {
         } catch {
             throw ReportError.cannotWrite(path: root.path, reason: error.localizedDescription)
         }
+        let staging = root.appendingPathComponent(".pytrack-report-\(getpid())-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+        } catch {
+            throw ReportError.cannotWrite(path: staging.path, reason: error.localizedDescription)
+        }
+        defer { try? FileManager.default.removeItem(at: staging) }
         var summaries: [PageSummary] = []
         var entries: [ReportIndex.Entry] = []
         for pair in pairs {
-            var report = try PairReport(database: database, pair: pair, modelInfo: isDemo, outputRoot: root,
+            var report = try PairReport(database: database, pair: pair, modelInfo: isDemo, outputRoot: staging,
                                         layer: options.matrixLayer, builtAt: builtAt)
             let demo = pair.members.filter { isDemo[$0] ?? false }
             var header = ["Database: \(database.path)", "Built: \(builtAt) by pytrack report"]
@@ -86,13 +97,37 @@ public struct ReportBuilder {
             summaries.append(Self.summarise(report, page: page))
         }
         let index = ReportIndex(header: ["Database: \(database.path)", "Built: \(builtAt) by pytrack report"], entries: entries)
-        let indexURL = root.appendingPathComponent("index.html")
+        let staged = staging.appendingPathComponent("index.html")
         do {
-            try Data(index.html().utf8).write(to: indexURL)
+            try Data(index.html().utf8).write(to: staged)
         } catch {
-            throw ReportError.cannotWrite(path: indexURL.path, reason: error.localizedDescription)
+            throw ReportError.cannotWrite(path: staged.path, reason: error.localizedDescription)
         }
-        return Summary(pages: summaries, indexPath: indexURL.path)
+        try Self.install(staging: staging, into: root, folders: pairs.map(\.folder))
+        return Summary(pages: summaries, indexPath: root.appendingPathComponent("index.html").path)
+    }
+
+    /// Moves the complete staged report into `root`: each pair folder replaces the old one (moved aside
+    /// into the staging folder, which is then deleted), and `index.html` last, by an atomic rename.
+    static func install(staging: URL, into root: URL, folders: [String]) throws {
+        let replaced = staging.appendingPathComponent(".replaced", isDirectory: true)
+        func move(_ from: URL, _ to: URL) throws {
+            guard rename(from.path, to.path) == 0 else {
+                throw ReportError.cannotWrite(path: to.path, reason: String(cString: strerror(errno)))
+            }
+        }
+        do {
+            try FileManager.default.createDirectory(at: replaced, withIntermediateDirectories: false)
+        } catch {
+            throw ReportError.cannotWrite(path: replaced.path, reason: error.localizedDescription)
+        }
+        for folder in folders {
+            let destination = root.appendingPathComponent(folder, isDirectory: true)
+            var st = stat()
+            if lstat(destination.path, &st) == 0 { try move(destination, replaced.appendingPathComponent(folder)) }
+            try move(staging.appendingPathComponent(folder, isDirectory: true), destination)
+        }
+        try move(staging.appendingPathComponent("index.html"), root.appendingPathComponent("index.html"))
     }
 
     static func summarise(_ report: PairReport, page: ReportPage) -> PageSummary {

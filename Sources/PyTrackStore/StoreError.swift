@@ -8,6 +8,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case unknownModel(path: String, model: String)
     case corruptBlob(path: String, what: String)
     case corruptRow(path: String, what: String)
+    case newerDatabase(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -17,6 +18,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .unknownModel(path, model): return "\(path): no model named '\(model)' in the database"
         case let .corruptBlob(path, what): return "\(path): stored blob \(what) is corrupt"
         case let .corruptRow(path, what): return "\(path): stored \(what) (written by another tool?)"
+        case let .newerDatabase(path, detail): return "\(path): database written by a newer pytrack (\(detail)); refusing to read or change it"
         }
     }
 }

@@ -46,6 +46,9 @@ struct Compute: AsyncParsableCommand {
     @Option(name: .long, help: "Worker threads across matrices (default: number of cores).")
     var threads: Int?
 
+    @Option(name: .long, help: "Most memory one matrix may need, in GiB; a larger one fails its checkpoint before allocating. Default: 3/4 of physical memory (or of the cgroup limit).")
+    var maxMemoryGb: Double?
+
     @Flag(name: .long, help: "Recompute matrices even when their stored results are current.")
     var recompute = false
 
@@ -54,6 +57,7 @@ struct Compute: AsyncParsableCommand {
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let maxMemoryGb, !(maxMemoryGb > 0 && maxMemoryGb < 1e6) { throw ValidationError("--max-memory-gb must be a positive number of GiB") }
         if file != nil {
             guard model.count == 1 else { throw ValidationError("--file needs exactly one --model NAME") }
             guard let step, step >= 0 else { throw ValidationError("--file needs --step N (N >= 0)") }
@@ -82,7 +86,8 @@ struct Compute: AsyncParsableCommand {
         if !kept.isEmpty {
             FileHandle.standardError.write(Data("pytrack compute: \(kept.count) requested step(s) not in the cache but already computed; stored results kept\n".utf8))
         }
-        let engine = ComputeEngine(database: db, options: ComputeOptions(threads: threads, recompute: recompute))
+        let budget = maxMemoryGb.map { MemoryBudget(gigabytes: $0) } ?? .default
+        let engine = ComputeEngine(database: db, options: ComputeOptions(threads: threads, recompute: recompute, memoryBudget: budget))
         let summary = engine.run(plan)
         FileHandle.standardError.write(Data("pytrack compute: \(summary.line)\n".utf8))
         if !summary.succeeded {
@@ -148,11 +153,23 @@ struct Compute: AsyncParsableCommand {
                 let hits = present.filter { $0 >= a && $0 <= b }
                 if hits.isEmpty { unmatched.append((a, "no cached step in \(a)-\(b)")) }
                 chosen.formUnion(hits)
-            case let .stride(a, b, s): chosen.formUnion(Swift.stride(from: a, through: b, by: s))
+            case let .stride(a, b, s):
+                // Each step of a short stride is requested (absent ones are reported missing); a long one
+                // (0:999999999:1) is resolved against the cache, never expanded into a huge list.
+                if (b - a) / s < maxExpandedStride {
+                    chosen.formUnion(Swift.stride(from: a, through: b, by: s))
+                } else {
+                    let hits = present.filter { $0 >= a && $0 <= b && ($0 - a) % s == 0 }
+                    if hits.isEmpty { unmatched.append((a, "no cached step in \(a):\(b):\(s)")) }
+                    chosen.formUnion(hits)
+                }
             }
         }
         return (chosen.sorted(), unmatched)
     }
+
+    /// Strides with more steps than this are matched against the cached steps instead of expanded.
+    static let maxExpandedStride = 100_000
 
     /// Synthetic demo repositories (tools/demo-suite) live under the `pytrack-demo` organisation.
     static func isDemo(_ model: String) -> Bool { model.hasPrefix("pytrack-demo/") }

@@ -42,7 +42,7 @@ struct Export: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw ExportFailure(message: "\(database.db): no database here (run pytrack compute first)")
         }
-        let db = try PyTrackDatabase(path: database.db)
+        let db = try PyTrackDatabase(path: database.db, access: .readOnly)
         let exporter = TidyExporter(database: db)
         let sink = try OutputSink(path: out)
         defer { sink.close() }

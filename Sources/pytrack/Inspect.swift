@@ -132,7 +132,9 @@ struct InspectReport: Encodable {
     }
 
     var text: String {
-        var out = "checkpoint: \(path)\nformat: \(format)\ndtypes: \(dtypes.joined(separator: ", "))\n"
+        // Names come from the file: control characters are shown escaped (TerminalText).
+        let e = TerminalText.escaped
+        var out = "checkpoint: \(e(path))\nformat: \(format)\ndtypes: \(e(dtypes.joined(separator: ", ")))\n"
         if let a = architecture {
             let heads = a.heads.map(String.init) ?? "unknown (\(a.heads_unknown_reason ?? "not in config"))"
             out += "architecture (from \(a.source)): layers \(a.layers), d_model \(a.d_model), heads \(heads), "
@@ -141,10 +143,10 @@ struct InspectReport: Encodable {
             if let r = a.rotary_pct { out += ", rotary_pct \(r)" }
             out += "\n"
         } else {
-            out += "architecture: not GPT-NeoX (\(architecture_error ?? "unknown"))\n"
+            out += "architecture: not GPT-NeoX (\(e(architecture_error ?? "unknown")))\n"
         }
         let roles = Dictionary(catalog.map { ($0.tensor, $0) }, uniquingKeysWith: { a, _ in a })
-        let nameWidth = min(60, tensors.map(\.name.count).max() ?? 0)
+        let nameWidth = min(60, tensors.map { e($0.name).count }.max() ?? 0)
         out += "tensors (\(tensors.count)):\n"
         for t in tensors {
             let shape = "[" + t.shape.map(String.init).joined(separator: ", ") + "]"
@@ -152,7 +154,8 @@ struct InspectReport: Encodable {
             if let r = roles[t.name] { role = (r.layer.map { "layer \($0) " } ?? "") + r.matrix }
             else if skipped.contains(t.name) { role = "(buffer, skipped)" }
             else if unknown.contains(t.name) { role = "(unknown)" }
-            out += "  " + t.name.padding(toLength: max(nameWidth, t.name.count), withPad: " ", startingAt: 0)
+            let name = e(t.name)
+            out += "  " + name.padding(toLength: max(nameWidth, name.count), withPad: " ", startingAt: 0)
                 + "  " + t.dtype.padding(toLength: 5, withPad: " ", startingAt: 0)
                 + "  " + shape.padding(toLength: 14, withPad: " ", startingAt: 0) + "  " + role + "\n"
         }

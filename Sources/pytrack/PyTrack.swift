@@ -51,7 +51,8 @@ enum PyTrackMain {
             FileHandle.standardError.write(Data((PyTrack.fullMessage(for: error) + "\n").data(using: .utf8)!))
             Foundation.exit(2)
         }
-        let line = TerminalText.escaped(String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " "))
+        // One line, whatever names from the hub or from files the message holds.
+        let line = TerminalText.escaped(String(describing: error))
         FileHandle.standardError.write(Data("pytrack: error: \(line)\n".utf8))
         Foundation.exit(1)
     }

@@ -32,7 +32,7 @@ struct Report: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw ReportError.noComputedData(database: database.db)
         }
-        let db = try PyTrackDatabase(path: database.db)
+        let db = try PyTrackDatabase(path: database.db, access: .readOnly)
         let started = Date()
         let builder = ReportBuilder(database: db, options: .init(
             outputDirectory: URL(fileURLWithPath: out, isDirectory: true),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PyTrackCompute
+import PyTrackFormats
 import PyTrackStore
 
 /// `pytrack status`: what is synced and computed, per model and step.
@@ -29,7 +30,7 @@ struct Status: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw CLIError.noDatabase(path: database.db)
         }
-        let db = try PyTrackDatabase(path: database.db)
+        let db = try PyTrackDatabase(path: database.db, access: .readOnly)
         let rows = try db.checkpointStatus(model: model, required: MetricGroups.required)
         if let model, rows.isEmpty { throw StoreError.unknownModel(path: database.db, model: model) }
         let byModel = Dictionary(grouping: rows, by: { $0.model })
@@ -45,7 +46,7 @@ struct Status: AsyncParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("database: \(database.db)")
+        print("database: \(TerminalText.escaped(database.db))")
         if rows.isEmpty { print("no checkpoints recorded yet (run `pytrack sync` or `pytrack compute`)") }
         for name in byModel.keys.sorted() {
             let list = byModel[name]!
@@ -55,10 +56,10 @@ struct Status: AsyncParsableCommand {
             if let never = synced[nil] { sync.append("\(never) not synced") }
             let compute = ComputeState.allCases.compactMap { s in computed[s].map { "\($0) \(s.rawValue)" } }
             let matrices = list.reduce(0) { $0 + $1.matrices }
-            print("\(name): \(list.count) steps; sync: \(sync.joined(separator: ", ")); compute: \(compute.joined(separator: ", ")); \(matrices) matrices stored")
+            print("\(TerminalText.escaped(name)): \(list.count) steps; sync: \(sync.joined(separator: ", ")); compute: \(compute.joined(separator: ", ")); \(matrices) matrices stored")
             if steps {
                 for r in list {
-                    let detail = r.detail.map { "  \($0)" } ?? ""
+                    let detail = r.detail.map { "  \(TerminalText.escaped($0))" } ?? ""
                     let sync = (r.syncState?.rawValue ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0)
                     let compute = r.computeState.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
                     let counts = r.expectedMatrices.map { "\(r.matrices)/\($0)" } ?? "\(r.matrices)"

@@ -223,10 +223,10 @@ final class HostileHubTests: XCTestCase {
         let entry: [String: Any] = ["type": "file", "path": "evil\u{1B}]2;pwned\u{07}\u{9B}.bin", "size": 10, "oid": String(repeating: "a", count: 40)]
         let faults = String(data: try JSONSerialization.data(withJSONObject: [["kind": "inject_entry", "count": -1, "entry": entry]]), encoding: .utf8)!
         try attack(arena, "escape in a tree path", repo: "org/text", faults: faults,
-                   message: #"unsafe name from the hub 'evil\x1B]2;pwned\x07\x9B.bin'"#, maxSeconds: 10)
+                   message: #"unsafe name from the hub 'evil\e]2;pwned\x07\u{9B}.bin'"#, maxSeconds: 10)
         try attack(arena, "escape in X-Error-Code", repo: "org/text",
                    faults: #"[{"kind":"5xx","match":"/refs","status":404,"error_code":"Nope\u001b[2J\u0007","count":-1}]"#,
-                   message: #"HTTP 404 (Nope\x1B[2J\x07)"#, maxSeconds: 10)
+                   message: #"HTTP 404 (Nope\e[2J\x07)"#, maxSeconds: 10)
 
         // user:password in --endpoint: used for the API host only, never printed or stored.
         let endpoint = "http://someone:s3cret-pw@127.0.0.1:\(arena.port)"

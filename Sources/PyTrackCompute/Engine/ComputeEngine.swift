@@ -13,11 +13,15 @@ public struct ComputeOptions: Sendable {
     public var recompute: Bool
     /// What each worker computes per matrix.
     public var worker: MatrixWorker
+    /// The most memory one matrix may need; a checkpoint with a larger one fails before allocating.
+    public var memoryBudget: MemoryBudget
 
-    public init(threads: Int? = nil, recompute: Bool = false, worker: MatrixWorker = MatrixWorker()) {
+    public init(threads: Int? = nil, recompute: Bool = false, worker: MatrixWorker = MatrixWorker(),
+                memoryBudget: MemoryBudget = .default) {
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         self.recompute = recompute
         self.worker = worker
+        self.memoryBudget = memoryBudget
     }
 }
 
@@ -123,12 +127,16 @@ public final class ComputeEngine: @unchecked Sendable {
         } catch {
             throw ComputeError.unreadable(path: weights, reason: String(describing: error))
         }
-        let configJSON = unit.checkpoint.config.flatMap { try? String(contentsOf: $0, encoding: .utf8) }
+        let configJSON = unit.checkpoint.config.flatMap { url in   // capped: never a 400 MB "config" in the database
+            (try? BoundedFile.read(url.path, limit: BoundedFile.configLimit)).flatMap { String(data: $0, encoding: .utf8) }
+        }
         let planned = try MatrixJobPlanner.jobs(checkpoint: checkpoint, configURL: unit.checkpoint.config)
         if let note = planned.note, !notedMissingHeads {
             notedMissingHeads = true
             progress.note("note: \(note)")
         }
+        if let warning = planned.unrecognisedWarning { progress.warn("\(weights): \(warning)") }
+        try options.memoryBudget.check(planned.jobs, in: checkpoint)
         let label = "\(unit.model) step \(unit.step)"
         // Results are keyed to the content they came from: other content under the same (model, step)
         // (a re-uploaded branch, another --file) replaces every stored matrix, in the same transaction.

@@ -50,6 +50,7 @@ public struct MatrixWorker: Sendable {
     }
 
     private func matrix(_ job: MatrixJob, _ values: UnsafeBufferPointer<Float>) throws -> ([MatrixResult], String?) {
+        if let empty = try allNonFinite(job, values, spectral: true) { return empty }
         var options = MatrixStatistics.Options()
         options.histogramBins = matrixBins
         options.sampledReferences = sampledReferences
@@ -74,6 +75,7 @@ public struct MatrixWorker: Sendable {
     }
 
     private func vector(_ job: MatrixJob, _ values: UnsafeBufferPointer<Float>) throws -> ([MatrixResult], String?) {
+        if let empty = try allNonFinite(job, values, spectral: false) { return empty }
         let stats = try VectorStatistics.compute(values: values, bins: vectorBins)
         let nonfinite = Int(stats.metric("nonfinite_count") ?? 0)
         var metrics: [String: Double?] = [:]
@@ -103,6 +105,23 @@ public struct MatrixWorker: Sendable {
         let bad = norms.filter { !$0.isFinite }.count
         let warning = bad > 0 ? "\(job.tensor): layer \(job.key.layer ?? -1): \(bad) of \(heads) OV circuit norms are undefined (non-finite weights); stored as NULL" : nil
         return (results, warning)
+    }
+
+    /// A matrix or vector with no finite value at all: stored with its `nonfinite_count` and every
+    /// statistic NULL (the same metric names a finite input gets), so reruns do not fail on it again.
+    private func allNonFinite(_ job: MatrixJob, _ values: UnsafeBufferPointer<Float>, spectral: Bool) throws -> ([MatrixResult], String?)? {
+        guard !values.isEmpty, ElementMoments.nonfiniteCount(values) == values.count else { return nil }
+        let standIn: [Float] = [-1, 0.5, 0.25, 1]
+        let names: [String] = try standIn.withUnsafeBufferPointer { p in
+            spectral ? try MatrixStatistics.compute(values: p, rows: 2, cols: 2, seed: 0, options: .init()).metrics.map { $0.name }
+                     : try VectorStatistics.compute(values: p, bins: 4).metrics.map { $0.name }
+        }
+        var metrics: [String: Double?] = [:]
+        for name in names { metrics[name] = .some(nil) }
+        metrics["nonfinite_count"] = Double(values.count)
+        let result = MatrixResult(key: job.key, tensor: job.tensor, rows: job.rows, cols: spectral ? job.cols : 1, dtype: job.dtype,
+                                  nonfiniteCount: values.count, metrics: metrics, blobs: [], groupVersions: job.groups)
+        return ([result], nonfiniteWarning(job, count: values.count, total: values.count, spectral: spectral))
     }
 
     private func nonfiniteWarning(_ job: MatrixJob, count: Int, total: Int, spectral: Bool) -> String {

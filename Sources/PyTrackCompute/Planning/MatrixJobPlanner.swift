@@ -23,6 +23,17 @@ public enum MatrixJobPlanner {
     public struct Planned: Sendable {
         public var jobs: [MatrixJob]
         public var note: String?
+        /// Tensors skipped because their name or shape is not one the catalog knows, each as
+        /// `name [shape]` (recognised buffers such as the causal mask are not listed).
+        public var unrecognised: [String] = []
+
+        /// One warning line naming (up to five of) the unrecognised tensors; nil when there are none.
+        public var unrecognisedWarning: String? {
+            guard !unrecognised.isEmpty else { return nil }
+            let shown = unrecognised.prefix(5).joined(separator: ", ")
+            let more = unrecognised.count > 5 ? " and \(unrecognised.count - 5) more" : ""
+            return "\(unrecognised.count) tensor(s) not recognised, skipped: \(shown)\(more)"
+        }
     }
 
     /// Plans the jobs of an open checkpoint: tensors named by `ModelCatalog`, heads from `GPTNeoXConfig`
@@ -45,6 +56,13 @@ public enum MatrixJobPlanner {
             return Entry(info: info, layer: e.layer, matrix: e.matrix.rawValue)
         }
         var planned = try jobs(entries: entries, heads: heads)
+        planned.unrecognised = catalog.unknown.compactMap { name in
+            checkpoint.info(name).map { "\($0.name) \($0.shape)" }
+        } + planned.unrecognised
+        guard !planned.jobs.isEmpty else {
+            throw ComputeError.noRecognisedTensors(path: checkpoint.path, tensors: checkpoint.tensors.count,
+                                                   examples: Array(planned.unrecognised.prefix(3)))
+        }
         if let reason, planned.note != nil {
             planned.note = "\(reason): num_attention_heads unknown, storing the fused qkv only (the q/k/v split and per-head OV need the head count)"
         }
@@ -54,11 +72,18 @@ public enum MatrixJobPlanner {
     /// Plans jobs for catalogued entries; `heads` nil means no Q/K/V split and no OV circuits.
     public static func jobs(entries: [Entry], heads: Int?) throws -> Planned {
         var jobs: [MatrixJob] = []
+        var unrecognised: [String] = []
         var qkvByLayer: [Int: TensorInfo] = [:]
         var denseByLayer: [Int: TensorInfo] = [:]
         for e in entries {
             let key = MatrixKey(layer: e.layer, matrix: e.matrix)
             let dtype = e.info.dtype.rawValue
+            // A matrix role needs a 2-D tensor, a gain/bias role a 1-D one; anything else (3-D, scalar) is skipped and named.
+            let rank = MatrixRole(rawValue: e.matrix).map { $0.isMatrix ? 2 : 1 }
+            guard rank == nil || rank == e.info.shape.count else {
+                unrecognised.append("\(e.info.name) \(e.info.shape)")
+                continue
+            }
             switch e.info.shape.count {
             case 2:
                 let rows = e.info.shape[0], cols = e.info.shape[1]
@@ -84,7 +109,7 @@ public enum MatrixJobPlanner {
                 jobs.append(MatrixJob(key: key, source: .vector(tensor: e.info.name), rows: e.info.shape[0], cols: 1,
                                       dtype: dtype, groups: MetricGroups.vector))
             default:
-                continue
+                unrecognised.append("\(e.info.name) \(e.info.shape)")
             }
         }
         var note: String?
@@ -106,6 +131,6 @@ public enum MatrixJobPlanner {
         } else if !qkvByLayer.isEmpty {
             note = "no num_attention_heads (config.json missing or incomplete): storing the fused qkv only (the q/k/v split and per-head OV need the head count)"
         }
-        return Planned(jobs: jobs, note: note)
+        return Planned(jobs: jobs, note: note, unrecognised: unrecognised)
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
+import PyTrackFormats
 
 /// Progress of a compute run: checkpoints done/total, matrices done, elapsed and ETA. On a terminal it
 /// redraws one status line (at most ~5 times a second); otherwise it prints a plain line per checkpoint.
-/// Warnings and per-checkpoint outcomes are always printed as whole lines. Thread-safe.
+/// Warnings and per-checkpoint outcomes are always printed as whole lines, control characters escaped
+/// (`TerminalText`). Thread-safe.
 public final class ComputeProgress: @unchecked Sendable {
     private let lock = NSLock()
     private let isTTY: Bool
@@ -61,7 +63,7 @@ public final class ComputeProgress: @unchecked Sendable {
         lock.withLock {
             checkpointsDone += 1
             clearLineLocked()
-            write("[\(checkpointsDone)/\(checkpointsTotal)] \(outcome)\(etaTextLocked())\n")
+            write("[\(checkpointsDone)/\(checkpointsTotal)] \(TerminalText.escaped(outcome))\(etaTextLocked())\n")
             drawLocked(force: true)
         }
     }
@@ -70,7 +72,7 @@ public final class ComputeProgress: @unchecked Sendable {
     public func warn(_ message: String) {
         lock.withLock {
             clearLineLocked()
-            write("warning: \(message)\n")
+            write("warning: \(TerminalText.escaped(message))\n")
             drawLocked(force: true)
         }
     }
@@ -79,7 +81,7 @@ public final class ComputeProgress: @unchecked Sendable {
     public func note(_ message: String) {
         lock.withLock {
             clearLineLocked()
-            write("\(message)\n")
+            write("\(TerminalText.escaped(message))\n")
             drawLocked(force: true)
         }
     }

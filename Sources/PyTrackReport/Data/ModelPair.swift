@@ -38,15 +38,32 @@ public struct ModelPair: Equatable, Sendable {
         for i in pairs.indices {
             let base = pairs[i].standard ?? pairs[i].deduped ?? "model"
             let last = base.split(separator: "/").last.map(String.init) ?? base
-            var folder = HTMLEscaping.safeFileName(last)
+            let safe = folderName(last)
+            var folder = safe
             var n = 2
             while used.contains(folder.lowercased()) {
-                folder = HTMLEscaping.safeFileName(last) + "-\(n)"
+                folder = safe + "-\(n)"
                 n += 1
             }
             used.insert(folder.lowercased())
             pairs[i].folder = folder
         }
         return pairs.sorted { $0.folder < $1.folder }
+    }
+
+    /// Longest folder name kept as it is; longer names are cut and suffixed with a hash of the whole name.
+    static let maxFolderLength = 64
+
+    /// A safe folder name for a model name: only `[A-Za-z0-9._-]`, never starting with a dot, and at
+    /// most `maxFolderLength` characters (a 5,000-character model name would exceed NAME_MAX):
+    /// `<first 47 characters>-<16 hex digits of FNV-1a of the name>`.
+    static func folderName(_ name: String) -> String {
+        var safe = HTMLEscaping.safeFileName(name)
+        if safe.hasPrefix(".") { safe = "_" + safe }
+        guard safe.count > maxFolderLength else { return safe }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let hex = String(h, radix: 16)
+        return String(safe.prefix(maxFolderLength - 17)) + "-" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
