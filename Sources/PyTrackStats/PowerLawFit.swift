@@ -18,7 +18,11 @@ public struct PowerLawFit: Sendable {
 
     /// Fits the eigenvalues (any order).
     public init(eigenvalues: [Double], minTail: Int = PowerLawFit.defaultMinTail) {
-        let x = eigenvalues.filter { $0 > 0 && $0.isFinite }.sorted()
+        self.init(sortedPositive: eigenvalues.filter { $0 > 0 && $0.isFinite }.sorted(), minTail: minTail)
+    }
+
+    /// Fits ascending, positive, finite values.
+    init(sortedPositive x: [Double], minTail: Int) {
         let n = x.count
         let kmin = max(2, min(minTail, n))
         var best = (alpha: Double.nan, xmin: Double.nan, ks: Double.infinity, k: 0)
@@ -36,17 +40,17 @@ public struct PowerLawFit: Sendable {
             let denom = suffix[j] - Double(k) * logs[j]
             if denom > 0 {
                 let a = 1 + Double(k) / denom
-                let xm = x[j]
                 var d = 0.0
                 var i = j
-                while i < n {
+                // A candidate only wins with a strictly smaller KS, so its scan stops once d reaches the best.
+                while i < n && d < best.ks {
                     var e = i + 1
                     while e < n && x[e] == x[i] { e += 1 }
-                    let f = 1 - _pow(x[i] / xm, 1 - a)
+                    let f = 1 - _exp((1 - a) * (logs[i] - logs[j]))
                     d = max(d, Double(e - j) / Double(k) - f, f - Double(i - j) / Double(k))
                     i = e
                 }
-                if d < best.ks { best = (a, xm, d, k) }
+                if d < best.ks { best = (a, x[j], d, k) }
             }
             j += 1
         }
