@@ -135,7 +135,8 @@ public struct MatrixStatistics: Sendable {
         let ww = fitTail ? WeightWatcherPowerLaw(eigenvalues: eigenvalues) : nil
         out.append(("alpha_ww", ww?.alpha ?? .nan)); out.append(("alpha_ww_xmin", ww?.xmin ?? .nan))
         if let rank, !rank.isFull || !fitTail {
-            var what = ["mp_* NULL (an i.i.d. matrix has full rank)"]
+            var what: [String] = []
+            if !rank.isFull { what.append("mp_* NULL (an i.i.d. matrix has full rank)") }
             if !fitTail { what.append("alpha* NULL (fewer than \(max(2, options.powerLawMinTail)) non-zero eigenvalues)") }
             warnings.append("numerical rank \(rank.rank) of \(rank.count) (singular values below \(rank.threshold) count as zero): "
                             + what.joined(separator: ", "))

@@ -111,6 +111,31 @@ final class MatrixStatisticsTests: XCTestCase {
         XCTAssertEqual(st.elementHistogram.counts.reduce(0, +), finite.count)
     }
 
+    /// A constant matrix has rank 1: no alpha fitted on round-off eigenvalues, no MP "spikes", and a warning.
+    func testConstantMatrixHasNoSpectralFits() throws {
+        for (rows, cols) in [(64, 48), (30, 90)] {
+            let w = [Float](repeating: 0.125, count: rows * cols)
+            let st = try w.withUnsafeBufferPointer { try MatrixStatistics.compute(values: $0, rows: rows, cols: cols, seed: 1) }
+            XCTAssertEqual(st.metric("numerical_rank"), 1)
+            for name in ["mp_edge", "mp_ks", "mp_spikes", "mp_sigma_bulk", "mp_edge_lower", "alpha", "alpha_xmin", "alpha_ks",
+                         "alpha_lo", "alpha_hi", "alpha_ww", "alpha_ww_xmin"] {
+                XCTAssertTrue(st.metric(name)?.isNaN ?? false, "\(name) = \(String(describing: st.metric(name)))")
+            }
+            assertClose(st.metric("spectral_norm")!, 0.125 * Double(rows * cols).squareRoot(), rel: 1e-6, "sigma_max")
+            XCTAssertEqual(st.warnings.count, 1)
+            XCTAssertTrue(st.warnings[0].hasPrefix("numerical rank 1 of \(min(rows, cols))"), st.warnings[0])
+            XCTAssertFalse(st.warnings[0].contains("\n"))
+        }
+        // Full rank, fewer than 10 eigenvalues: MP defined, power law not.
+        let w = try StatsFixtures.floats("gauss_64x48.f32")
+        let small = try Array(w.prefix(64 * 6)).withUnsafeBufferPointer { try MatrixStatistics.compute(values: $0, rows: 64, cols: 6, seed: 1) }
+        XCTAssertEqual(small.metric("numerical_rank"), 6)
+        XCTAssertFalse(small.metric("mp_edge")!.isNaN)
+        XCTAssertTrue(small.metric("alpha")!.isNaN)
+        XCTAssertEqual(small.warnings.count, 1)
+        XCTAssertTrue(small.warnings.first?.hasSuffix(": alpha* NULL (fewer than 10 non-zero eigenvalues)") ?? false, "\(small.warnings)")
+    }
+
     func testShapeMismatchThrowsOneLineError() {
         let w = [Float](repeating: 1, count: 10)
         XCTAssertThrowsError(try w.withUnsafeBufferPointer { try MatrixStatistics.compute(values: $0, rows: 3, cols: 4, seed: 0) }) { e in
