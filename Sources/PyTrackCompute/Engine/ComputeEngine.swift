@@ -138,7 +138,7 @@ public final class ComputeEngine: @unchecked Sendable {
             if try database.checkpointState(model: unit.model, step: unit.step) != .computed {
                 try store(CheckpointResults(checkpoint: record, isDemo: unit.isDemo, configJSON: configJSON, matrices: []), unit)
             }
-            try StepDerivedMetrics.update(model: unit.model, step: unit.step, database: database)
+            try StepDerivedMetrics.update(model: unit.model, step: unit.step, database: database, warn: progress.warn)
             return 0
         }
         let label = "\(unit.model) step \(unit.step)"
@@ -153,7 +153,7 @@ public final class ComputeEngine: @unchecked Sendable {
         if let first = failures.first {
             throw ComputeError.statistics(path: weights, matrix: "\(failures.count) matrices", reason: first)
         }
-        try StepDerivedMetrics.update(model: unit.model, step: unit.step, database: database)
+        try StepDerivedMetrics.update(model: unit.model, step: unit.step, database: database, warn: progress.warn)
         return results.count
     }
 
