@@ -407,7 +407,7 @@ def main(argv=None):
     ap.add_argument("file", help="model.safetensors")
     ap.add_argument("--heads", type=int, help="num_attention_heads (default: config.json beside the file)")
     ap.add_argument("--no-samples", action="store_true", help="skip the sampled Gaussian/logistic spectra")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=None, help="one seed for every matrix (default: pytrack's per-matrix seed)")
     ap.add_argument("--only", help="regex on '<layer>/<matrix>' to restrict the walk")
     args = ap.parse_args(argv)
     from safetensors import safe_open
@@ -426,7 +426,10 @@ def main(argv=None):
                 continue
             t = time.perf_counter()
             if arr.ndim == 2:
-                metrics, _, _ = matrix_metrics(arr, samples=not args.no_samples, seed=args.seed, tight_t=False)
+                # pytrack's per-matrix seed and the stored dtype, so bootstrap and ks_floor are comparable
+                seed = seed_of(layer if layer != "" else -1, matrix, *arr.shape) if args.seed is None else args.seed
+                dtype = {np.dtype(np.float16): "F16", np.dtype(np.float32): "F32", np.dtype(np.float64): "F64"}.get(arr.dtype)
+                metrics, _, _ = matrix_metrics(arr, samples=not args.no_samples, seed=seed, tight_t=False, dtype=dtype)
             else:
                 metrics, outliers = vector_metrics(arr)
                 metrics["outliers"] = outliers

@@ -25,9 +25,11 @@ extension PairReport {
         return out
     }
 
+    /// The MP law fitted to the bulk (`mp_sigma_bulk`); the element std for rows stored before the fit existed.
     func mpCurve(_ m: ModelSeries, _ key: MatrixKey, step: Int) -> MarchenkoPastur? {
-        guard let shape = m.shapes[key], let std = m.value("std", key, step: step), std > 0 else { return nil }
-        return MarchenkoPastur(rows: shape.rows, cols: shape.cols, sigma: std)
+        guard let shape = m.shapes[key], let sigma = m.value("mp_sigma_bulk", key, step: step) ?? m.value("std", key, step: step),
+              sigma > 0 else { return nil }
+        return MarchenkoPastur(rows: shape.rows, cols: shape.cols, sigma: sigma)
     }
 
     static let svBar = "#0072B2"
