@@ -36,25 +36,31 @@ public struct GPTNeoXConfig: Sendable, Equatable {
     /// d_model / heads, when heads are known.
     public var headDim: Int? { heads.flatMap { $0 > 0 && dModel % $0 == 0 ? dModel / $0 : nil } }
 
-    /// Reads a Hugging Face GPT-NeoX `config.json`.
+    /// Reads a Hugging Face GPT-NeoX `config.json` with the strict JSON parser, so `true`/`false` and the
+    /// numbers 0/1 stay distinct (Foundation's JSONSerialization hands back NSNumbers that cast to both Bool
+    /// and Int on Linux). The rotary fraction is `rotary_pct`, else transformers >= 5's
+    /// `rope_parameters.partial_rotary_factor`, else a top-level `partial_rotary_factor`.
     public static func load(configPath path: String) throws -> GPTNeoXConfig {
-        let obj: [String: Any]
+        let root: JSONValue
         do {
             let data = try BoundedFile.read(path, limit: BoundedFile.configLimit)
-            guard let o = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw ModelError.configUnreadable(path: path, reason: "not a JSON object")
+            guard String(validating: data, as: UTF8.self) != nil else {
+                throw ModelError.configUnreadable(path: path, reason: "not UTF-8")
             }
-            obj = o
+            root = try StrictJSON.parse(data)
         } catch let e as ModelError {
             throw e
         } catch let e as FormatError {
             throw e  // names the file: not a regular file, or over the size limit
+        } catch let e as StrictJSON.Failure {
+            throw ModelError.configUnreadable(path: path, reason: e.description)
         } catch {
             throw ModelError.configUnreadable(path: path, reason: error.localizedDescription)
         }
+        guard case .object = root else { throw ModelError.configUnreadable(path: path, reason: "not a JSON object") }
         func positive(_ key: String) throws -> Int {
-            guard let v = obj[key] else { throw ModelError.configField(path: path, field: key, problem: "is missing") }
-            guard let n = v as? Int, !(v is Bool), n > 0 else {
+            guard let v = root[key] else { throw ModelError.configField(path: path, field: key, problem: "is missing") }
+            guard let n = v.intValue, n > 0 else {
                 throw ModelError.configField(path: path, field: key, problem: "is not a positive integer")
             }
             return n
@@ -63,11 +69,13 @@ public struct GPTNeoXConfig: Sendable, Equatable {
         guard d % h == 0 else {
             throw ModelError.configField(path: path, field: "num_attention_heads", problem: "(\(h)) does not divide hidden_size (\(d))")
         }
+        let rotary = root["rotary_pct"]?.doubleValue ?? root["rope_parameters"]?["partial_rotary_factor"]?.doubleValue
+            ?? root["partial_rotary_factor"]?.doubleValue
         return GPTNeoXConfig(layers: try positive("num_hidden_layers"), dModel: d, heads: h,
                              dMLP: try positive("intermediate_size"), vocab: try positive("vocab_size"),
-                             useParallelResidual: obj["use_parallel_residual"] as? Bool,
-                             rotaryPct: (obj["rotary_pct"] as? NSNumber)?.doubleValue,
-                             maxPositions: obj["max_position_embeddings"] as? Int, source: .configJSON)
+                             useParallelResidual: root["use_parallel_residual"]?.boolValue,
+                             rotaryPct: rotary,
+                             maxPositions: root["max_position_embeddings"]?.intValue, source: .configJSON)
     }
 
     /// Infers layers, d_model, d_mlp and vocab from a catalog's tensor shapes (heads cannot be inferred).

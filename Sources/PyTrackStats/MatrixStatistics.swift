@@ -5,6 +5,10 @@
 /// (singular values, norms from them, MP, power law, sampled references) need the whole matrix and
 /// are NaN (blobs empty) when any element is non-finite.
 ///
+/// Numerical rank guard (`NumericalRank`): singular values below sqrt(max(m, n) eps) sigma_max count as
+/// zero for the fits; the MP fit is NaN unless the matrix has full numerical rank (an i.i.d. matrix does),
+/// the power-law fits are NaN with fewer than `powerLawMinTail` non-zero eigenvalues; `warnings` says so.
+///
 /// Threading: everything here is single-threaded except the BLAS/LAPACK calls, which use
 /// `BLASThreads.count` threads.
 public struct MatrixStatistics: Sendable {
@@ -20,6 +24,11 @@ public struct MatrixStatistics: Sendable {
         public var histogramRange: ClosedRange<Double>? = nil
         /// Minimum tail size of the power-law fit.
         public var powerLawMinTail = PowerLawFit.defaultMinTail
+        /// Resamples of the alpha bootstrap (0: no interval).
+        public var powerLawBootstrapReplicates = PowerLawBootstrap.defaultReplicates
+        /// The dtype the values were stored in (`F16`, `BF16`, `F32`, ...): selects the grid of `ks_floor`
+        /// (NaN when nil or unknown).
+        public var sourceDType: String? = nil
         public init() {}
     }
 
@@ -43,6 +52,8 @@ public struct MatrixStatistics: Sendable {
     public let elementHistogram: Histogram
     /// The SVD method that produced `singularValues` (nil when none ran).
     public let svdMethod: SingularValues.Method?
+    /// One-line notes on fits left undefined (e.g. a rank-deficient matrix), for the caller to report.
+    public let warnings: [String]
 
     /// Value of a metric by name.
     public func metric(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }
@@ -51,6 +62,10 @@ public struct MatrixStatistics: Sendable {
     public static func gaussianSeed(_ seed: UInt64) -> UInt64 { seed ^ 0x6761_7573_7369_616E }
     /// Seed of the logistic sampled reference for `seed`.
     public static func logisticSeed(_ seed: UInt64) -> UInt64 { seed ^ 0x6C6F_6769_7374_6963 }
+    /// Seed of the alpha bootstrap for `seed`.
+    public static func bootstrapSeed(_ seed: UInt64) -> UInt64 { seed ^ 0x626F_6F74_7374_7270 }
+    /// Seed of the `ks_floor` sample for `seed`.
+    public static func floorSeed(_ seed: UInt64) -> UInt64 { seed ^ 0x666C_6F6F_725F_6B73 }
 
     /// Computes every statistic of the row-major `rows x cols` matrix `values`.
     public static func compute(values: UnsafeBufferPointer<Float>, rows: Int, cols: Int, seed: UInt64,
@@ -87,20 +102,45 @@ public struct MatrixStatistics: Sendable {
         out.append(("logistic_mu", logistic.mu)); out.append(("logistic_s", logistic.s))
         out.append(("logistic_loglik", logistic.meanLogLikelihood)); out.append(("logistic_ks", logistic.ks))
 
-        let mp = MarchenkoPastur(rows: rows, cols: cols, sigma: mom.std)
-        out.append(("mp_edge", sv == nil ? .nan : mp.upperEdge))
-        out.append(("mp_ks", sv == nil ? .nan : mp.ks(singularValues: s)))
-        out.append(("mp_spikes", sv == nil ? .nan : Double(mp.spikes(singularValues: s))))
-        let pl = PowerLawFit(eigenvalues: s.map { $0 * $0 }, minTail: options.powerLawMinTail)
-        out.append(("alpha", pl.alpha)); out.append(("alpha_xmin", pl.xmin)); out.append(("alpha_ks", pl.ks))
+        var warnings: [String] = []
+        let rank = sv.map { _ in NumericalRank(singularValues: s, rows: rows, cols: cols) }
+        let clean = rank?.cleaned(s) ?? []
+        let bulk = rank?.isFull == true ? MarchenkoPasturBulkFit(singularValues: clean, rows: rows, cols: cols) : nil
+        out.append(("mp_edge", bulk?.law.upperEdge ?? .nan))
+        out.append(("mp_ks", bulk?.ks ?? .nan))
+        out.append(("mp_spikes", bulk.map { Double($0.spikes) } ?? .nan))
+        let eigenvalues = clean.map { $0 * $0 }.filter { $0 > 0 }
+        let fitTail = rank.map { $0.rank >= max(2, options.powerLawMinTail) } ?? false
+        let pl = fitTail ? PowerLawFit(eigenvalues: eigenvalues, minTail: options.powerLawMinTail) : nil
+        out.append(("alpha", pl?.alpha ?? .nan)); out.append(("alpha_xmin", pl?.xmin ?? .nan)); out.append(("alpha_ks", pl?.ks ?? .nan))
         out += elements.quantileMetrics
-        out.append(("mp_edge_lower", sv == nil ? .nan : mp.lowerEdge))
-        out.append(("alpha_tail_count", Double(pl.tailCount)))
+        out.append(("mp_edge_lower", bulk?.law.lowerEdge ?? .nan))
+        out.append(("alpha_tail_count", pl.map { Double($0.tailCount) } ?? .nan))
         out.append(("nonfinite_count", Double(nonfinite)))
         let studentT = StudentTFit(sorted: sorted, moments: mom)
         out.append(("student_t_df", studentT.df)); out.append(("student_t_mu", studentT.mu))
         out.append(("student_t_s", studentT.s)); out.append(("student_t_loglik", studentT.meanLogLikelihood))
         out.append(("student_t_ks", studentT.ks))
+        out.append(("student_t_inv_df", studentT.df >= StudentTFit.maximumDF ? 0 : 1 / studentT.df))
+        out.append(("ks_floor", options.sourceDType.flatMap(RoundingFloor.Grid.init(dtype:)).map {
+            RoundingFloor.gaussKS(count: sorted.count, grid: $0, mean: mom.mean, std: mom.std, seed: floorSeed(seed))
+        } ?? .nan))
+        out.append(("mp_sigma_bulk", bulk?.sigmaBulk ?? .nan))
+        out.append(("mp_edge_elementstd", sv == nil ? .nan : MarchenkoPastur(rows: rows, cols: cols, sigma: mom.std).upperEdge))
+        out.append(("numerical_rank", rank.map { Double($0.rank) } ?? .nan))
+        let boot = fitTail && options.powerLawBootstrapReplicates > 0
+            ? PowerLawBootstrap(eigenvalues: eigenvalues, minTail: options.powerLawMinTail,
+                                replicates: options.powerLawBootstrapReplicates, seed: bootstrapSeed(seed)) : nil
+        out.append(("alpha_lo", boot?.lower ?? .nan)); out.append(("alpha_hi", boot?.upper ?? .nan))
+        let ww = fitTail ? WeightWatcherPowerLaw(eigenvalues: eigenvalues) : nil
+        out.append(("alpha_ww", ww?.alpha ?? .nan)); out.append(("alpha_ww_xmin", ww?.xmin ?? .nan))
+        if let rank, !rank.isFull || !fitTail {
+            var what: [String] = []
+            if !rank.isFull { what.append("mp_* NULL (an i.i.d. matrix has full rank)") }
+            if !fitTail { what.append("alpha* NULL (fewer than \(max(2, options.powerLawMinTail)) non-zero eigenvalues)") }
+            warnings.append("numerical rank \(rank.rank) of \(rank.count) (singular values below \(rank.threshold) count as zero): "
+                            + what.joined(separator: ", "))
+        }
 
         var gs: [Double] = [], ls: [Double] = []
         if options.sampledReferences, sv != nil, gauss.sigma > 0, logistic.s > 0 {
@@ -112,7 +152,7 @@ public struct MatrixStatistics: Sendable {
         return MatrixStatistics(rows: rows, cols: cols, metrics: out, singularValues: s.map(Float.init),
                                 gaussSampleSingularValues: gs.map(Float.init),
                                 logisticSampleSingularValues: ls.map(Float.init),
-                                elementHistogram: elements.histogram, svdMethod: sv?.method)
+                                elementHistogram: elements.histogram, svdMethod: sv?.method, warnings: warnings)
     }
 }
 
@@ -134,12 +174,22 @@ struct ElementSummary {
         tailCount = sd > 0 ? s.countBelow(m.mean - 6 * sd) + s.countAbove(m.mean + 6 * sd) : 0
     }
 
+    /// The MAD of a Gaussian sample estimates 0.6745 sigma: 1 / Phi^-1(3/4) turns it into a sigma
+    /// (`scipy.stats.median_abs_deviation(x, scale="normal")`).
+    static let madToSigma = 1.482602218505602
+
+    /// mean, std, skewness, excess_kurtosis, max_abs_z = max|w - mean| / std (centred),
+    /// max_robust_z = max|w - median| / (1.4826 MAD), tail_frac_6sigma.
     var momentMetrics: [(name: String, value: Double)] {
         let sd = moments.std
-        let maxAbs = max(abs(moments.minimum), abs(moments.maximum))
+        let maxDev = max(moments.mean - moments.minimum, moments.maximum - moments.mean)
+        let median = sorted.quantile(0.5)
+        let robustScale = Self.madToSigma * sorted.medianAbsoluteDeviation()
+        let maxRobust = max(median - moments.minimum, moments.maximum - median)
         return [("mean", moments.mean), ("std", sd), ("skewness", moments.skewness),
                 ("excess_kurtosis", moments.excessKurtosis),
-                ("max_abs_z", sd > 0 ? maxAbs / sd : .nan),
+                ("max_abs_z", sd > 0 ? maxDev / sd : .nan),
+                ("max_robust_z", robustScale > 0 ? maxRobust / robustScale : .nan),
                 ("tail_frac_6sigma", Double(tailCount) / Double(sorted.count))]
     }
 

@@ -18,7 +18,11 @@ public struct PowerLawFit: Sendable {
 
     /// Fits the eigenvalues (any order).
     public init(eigenvalues: [Double], minTail: Int = PowerLawFit.defaultMinTail) {
-        let x = eigenvalues.filter { $0 > 0 && $0.isFinite }.sorted()
+        self.init(sortedPositive: eigenvalues.filter { $0 > 0 && $0.isFinite }.sorted(), minTail: minTail)
+    }
+
+    /// Fits ascending, positive, finite values.
+    init(sortedPositive x: [Double], minTail: Int) {
         let n = x.count
         let kmin = max(2, min(minTail, n))
         var best = (alpha: Double.nan, xmin: Double.nan, ks: Double.infinity, k: 0)
@@ -29,6 +33,12 @@ public struct PowerLawFit: Sendable {
         let logs = x.map { _log($0) }
         var suffix = [Double](repeating: 0, count: n + 1)
         for i in stride(from: n - 1, through: 0, by: -1) { suffix[i] = suffix[i + 1] + logs[i] }
+        // runEnd[i]: one past the last index holding x[i] (runs of equal values are one step of the ECDF)
+        var runEnd = [Int](repeating: n, count: n)
+        for i in stride(from: n - 2, through: 0, by: -1) { runEnd[i] = x[i + 1] == x[i] ? runEnd[i + 1] : i + 1 }
+        // A candidate only wins with a strictly smaller KS, so a scan stops once d reaches the best; it first
+        // looks where the previous candidate deviated most (run start `hint`), which usually settles it at once.
+        var hint = -1
         var j = 0
         while j <= n - kmin {
             if j > 0 && x[j] == x[j - 1] { j += 1; continue }
@@ -36,17 +46,20 @@ public struct PowerLawFit: Sendable {
             let denom = suffix[j] - Double(k) * logs[j]
             if denom > 0 {
                 let a = 1 + Double(k) / denom
-                let xm = x[j]
-                var d = 0.0
-                var i = j
-                while i < n {
-                    var e = i + 1
-                    while e < n && x[e] == x[i] { e += 1 }
-                    let f = 1 - _pow(x[i] / xm, 1 - a)
-                    d = max(d, Double(e - j) / Double(k) - f, f - Double(i - j) / Double(k))
-                    i = e
+                func deviation(_ i: Int) -> Double {
+                    let f = 1 - _exp((1 - a) * (logs[i] - logs[j]))
+                    return max(Double(runEnd[i] - j) / Double(k) - f, f - Double(i - j) / Double(k))
                 }
-                if d < best.ks { best = (a, xm, d, k) }
+                var d = hint >= j ? deviation(hint) : 0
+                var at = hint
+                var i = j
+                while i < n && d < best.ks {
+                    let v = deviation(i)
+                    if v > d { d = v; at = i }
+                    i = runEnd[i]
+                }
+                hint = at
+                if d < best.ks { best = (a, x[j], d, k) }
             }
             j += 1
         }

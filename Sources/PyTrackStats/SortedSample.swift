@@ -31,6 +31,32 @@ public struct SortedSample: Sendable {
         return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t
     }
 
+    /// Median absolute deviation from the median, median(|x - median(x)|), both medians as
+    /// `numpy.median` (the mean of the two middle values when the count is even). O(n), no copy:
+    /// the distances below and above the median are each ascending in the sorted order, so a merge
+    /// walks them in ascending order to the middle.
+    public func medianAbsoluteDeviation() -> Double {
+        let n = values.count
+        guard n > 0 else { return .nan }
+        let med = quantile(0.5)
+        return values.withUnsafeBufferPointer { v -> Double in
+            var hi = countBelow(med)          // first index with v >= med: walks up
+            var lo = hi - 1                   // last index with v < med: walks down
+            let want = [(n - 1) / 2, n / 2]   // the middle order statistics (0-based) of the distances
+            var got: [Double] = []
+            var rank = 0
+            while rank <= want[1] {
+                let dl = lo >= 0 ? med - Double(v[lo]) : .infinity
+                let dh = hi < n ? Double(v[hi]) - med : .infinity
+                let d: Double
+                if dl < dh { d = dl; lo -= 1 } else { d = dh; hi += 1 }
+                if rank == want[0] || rank == want[1] { got.append(d) }
+                rank += 1
+            }
+            return got.count == 2 ? (got[0] + got[1]) / 2 : got[0]
+        }
+    }
+
     /// Number of values strictly below `x`.
     public func countBelow(_ x: Double) -> Int {
         var lo = 0, hi = values.count

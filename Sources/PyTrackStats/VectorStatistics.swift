@@ -4,7 +4,7 @@
 /// Non-finite elements are counted (`nonfinite_count`) and excluded from every statistic; they are
 /// never reported as outliers.
 public struct VectorStatistics: Sendable {
-    /// (name, value) pairs: frobenius (L2 norm), mean, std, skewness, excess_kurtosis, max_abs_z,
+    /// (name, value) pairs: frobenius (L2 norm), mean, std, skewness, excess_kurtosis, max_abs_z (centred), max_robust_z,
     /// tail_frac_6sigma, the quantile_* names, outlier_count, nonfinite_count.
     public let metrics: [(name: String, value: Double)]
     /// Histogram of the finite elements.

@@ -50,6 +50,24 @@ final class ComputeCLITests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("0 checkpoint(s) computed"), again.stderr)
     }
 
+    /// `--file DIR` reads DIR/config.json (it used to look one directory up and drop q/k/v and ov_head).
+    func testFileDirectoryUsesItsConfigJSON() throws {
+        let dir = try ComputeFixtures.temporaryDirectory(self)
+        let fixture = ComputeFixtures.root.appendingPathComponent("standard")
+        var matrices: [[String]] = []
+        for (k, target) in [fixture.path, fixture.appendingPathComponent("model.safetensors").path].enumerated() {
+            let db = dir.appendingPathComponent("db\(k).sqlite").path
+            let r = try pytrack(["compute", "--file", target, "--model", "local/tiny", "--step", "3", "--db", db])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertFalse(r.stderr.contains("config.json"), r.stderr)
+            let csv = try pytrack(["export", "--db", db, "--format", "csv"])
+            let names = Set(csv.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[3] })
+            matrices.append(names.map(String.init).sorted())
+        }
+        XCTAssertEqual(matrices[0], matrices[1], "a directory and the file inside it give the same matrices")
+        for name in ["q", "k", "v", "ov_head0", "ov_head3"] { XCTAssertTrue(matrices[0].contains(name), "\(name) in \(matrices[0])") }
+    }
+
     func testMissingStepExitsOneAndComputesTheOthers() throws {
         let dir = try ComputeFixtures.temporaryDirectory(self)
         let cache = dir.appendingPathComponent("cache")

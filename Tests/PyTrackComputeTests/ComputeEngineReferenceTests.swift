@@ -19,10 +19,13 @@ final class ComputeEngineReferenceTests: XCTestCase {
         "frobenius": (1e-6, 0), "spectral_norm": (1e-6, 0), "nuclear_norm": (1e-6, 0),
         "stable_rank": (1e-6, 0), "effective_rank": (1e-6, 0),
         "mean": (1e-6, 1e-6), "std": (1e-6, 0), "skewness": (1, 1e-5), "excess_kurtosis": (1, 1e-5),
-        "max_abs_z": (1e-6, 0), "tail_frac_6sigma": (1, 1e-12),
+        "max_abs_z": (1e-6, 0), "max_robust_z": (1e-6, 0), "tail_frac_6sigma": (1, 1e-12),
         "gauss_mu": (1e-6, 1e-6), "gauss_sigma": (1e-6, 0), "gauss_loglik": (1e-6, 0), "gauss_ks": (1, 1e-4),
         "logistic_s": (1e-4, 0), "logistic_loglik": (1e-6, 0), "logistic_ks": (1, 1e-4),
         "mp_edge": (1e-9, 0), "mp_edge_lower": (1e-9, 0), "mp_ks": (1, 1e-4), "mp_spikes": (0, 0),
+        "mp_sigma_bulk": (1e-9, 0), "mp_edge_elementstd": (1e-9, 0), "numerical_rank": (0, 0),
+        "alpha_lo": (1e-6, 0), "alpha_hi": (1e-6, 0), "alpha_ww": (1e-9, 0), "alpha_ww_xmin": (1e-9, 0),
+        "student_t_inv_df": (1e-3, 1e-6), "ks_floor": (1e-9, 1e-3),
         "alpha": (0.01, 0), "alpha_xmin": (1e-3, 0), "alpha_ks": (1, 1e-3),
         "nonfinite_count": (0, 0), "outlier_count": (0, 0),
         // Student-t MLE vs scipy.stats.t.fit (df capped at 1000 in both); mu is compared relative to s below.
@@ -130,7 +133,11 @@ final class ComputeEngineReferenceTests: XCTestCase {
         let warnings = output.lines.filter { $0.hasPrefix("warning:") }
         XCTAssertTrue(warnings.contains { $0.contains("gpt_neox.layers.1.mlp.dense_4h_to_h.weight") && $0.contains("4 of 4096") }, "\(warnings)")
         XCTAssertTrue(warnings.contains { $0.contains("gpt_neox.layers.0.post_attention_layernorm.weight") && $0.contains("1 of 32") }, "\(warnings)")
-        XCTAssertEqual(warnings.count, 2, "one warning per affected matrix: \(warnings)")
+        XCTAssertTrue(warnings.contains { $0.contains("depth_growth_rate of mlp_out left NULL: layer 1 has non-finite weights") }, "\(warnings)")
+        XCTAssertEqual(warnings.count, 3, "one warning per affected matrix and one for the depth row: \(warnings)")
+        let depth = try db.derived(model: "test/nan", metric: "depth_growth_rate")
+        XCTAssertEqual(depth.first { $0.matrix == "mlp_out" }.map { $0.value == nil }, true, "\(depth)")
+        XCTAssertEqual(depth.filter { $0.value != nil }.count, 6, "\(depth)")
         let matrices = try db.stepMetrics(model: "test/nan", step: 7, metrics: ["nonfinite_count", "spectral_norm"])
         XCTAssertEqual(matrices[MatrixKey(layer: 1, matrix: "mlp_out")]?["nonfinite_count"], .some(4))
         XCTAssertEqual(matrices[MatrixKey(layer: 1, matrix: "mlp_out")]?["spectral_norm"], .some(nil))

@@ -34,8 +34,10 @@ final class ComputeIncrementalTests: XCTestCase {
         var stale = MetricGroups.matrix
         stale["fits"] = 0
         let key = MatrixKey(layer: 1, matrix: "mlp_in")
+        let stored = try XCTUnwrap(db.checkpoint(model: "t/m", step: 3))
         try db.saveResults(CheckpointResults(
-            checkpoint: ComputedCheckpoint(model: "t/m", step: 3, revision: "step3"),
+            checkpoint: ComputedCheckpoint(model: "t/m", step: 3, revision: "step3", contentSHA256: stored.computedSHA256,
+                                           expectedMatrices: stored.expectedMatrices),
             matrices: [MatrixResult(key: key, tensor: "x", rows: 128, cols: 32, dtype: "F32",
                                     metrics: ["logistic_s": 123], groupVersions: stale)]))
         let summary = engine(db).run(plan)

@@ -60,6 +60,61 @@ final class GPTNeoXConfigTests: XCTestCase {
     }
 }
 
+final class GPTNeoXConfigFieldTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("pytrack-config-fields-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    func load(_ fields: String) throws -> GPTNeoXConfig {
+        let p = dir.appendingPathComponent("config.json").path
+        try "{\(fields)}".write(toFile: p, atomically: true, encoding: .utf8)
+        return try GPTNeoXConfig.load(configPath: p)
+    }
+
+    static let base = #""hidden_size": 16, "intermediate_size": 64, "vocab_size": 50"#
+
+    /// JSON 1 and 0 are numbers, true and false are not (Foundation's NSNumber casts both ways on Linux).
+    func testOneIsANumberAndBooleansAreNot() throws {
+        let one = try load(Self.base + #", "num_hidden_layers": 1, "num_attention_heads": 1"#)
+        XCTAssertEqual(one.layers, 1)
+        XCTAssertEqual(one.heads, 1)
+        XCTAssertEqual(one.headDim, 16)
+        for bad in ["0", "true", "false", "-2", "2.5", "\"2\"", "null"] {
+            XCTAssertThrowsError(try load(Self.base + #", "num_attention_heads": 4, "num_hidden_layers": "# + bad), bad) { e in
+                XCTAssertEqual(e as? ModelError, .configField(path: dir.appendingPathComponent("config.json").path,
+                                                              field: "num_hidden_layers", problem: "is not a positive integer"), bad)
+            }
+        }
+        let flags = try load(Self.base + #", "num_hidden_layers": 2, "num_attention_heads": 4, "use_parallel_residual": false"#)
+        XCTAssertEqual(flags.useParallelResidual, false)
+        let numeric = try load(Self.base + #", "num_hidden_layers": 2, "num_attention_heads": 4, "use_parallel_residual": 1"#)
+        XCTAssertNil(numeric.useParallelResidual, "1 is not a JSON boolean")
+    }
+
+    func testRotaryFractionFromEveryTransformersVersion() throws {
+        let common = Self.base + #", "num_hidden_layers": 2, "num_attention_heads": 4"#
+        XCTAssertEqual(try load(common + #", "rotary_pct": 0.25"#).rotaryPct, 0.25)
+        XCTAssertEqual(try load(common + #", "rope_parameters": {"rope_type": "default", "rope_theta": 10000, "partial_rotary_factor": 0.5}"#).rotaryPct, 0.5)
+        XCTAssertEqual(try load(common + #", "partial_rotary_factor": 1"#).rotaryPct, 1)
+        XCTAssertEqual(try load(common + #", "rotary_pct": 0.25, "rope_parameters": {"partial_rotary_factor": 0.5}"#).rotaryPct, 0.25)
+        XCTAssertNil(try load(common).rotaryPct)
+    }
+
+    func testMalformedJSONIsOneLineNamingTheFile() throws {
+        for text in [#""hidden_size": 16, "hidden_size": 32"#, #""a": [1,"#] {
+            XCTAssertThrowsError(try load(text)) { e in
+                XCTAssertTrue("\(e)".contains("config.json: cannot read config"), "\(e)")
+                XCTAssertFalse("\(e)".contains("\n"))
+            }
+        }
+    }
+}
+
 final class ModelCatalogTests: XCTestCase {
     func testNamesEveryTensorAndSkipsBuffers() throws {
         let ckpt = try Checkpoint.open(fixtures.appendingPathComponent("bin_f16").path)

@@ -73,13 +73,18 @@ final class SingularValuesTests: XCTestCase {
     }
 
     func testFixtureFloat32DataAllMethodsWithinRequirement() throws {
-        // Requirement: relative error <= 1e-4 per value vs numpy's float64 SVD of the float32 data.
+        // Requirement: relative error <= 1e-4 per value vs numpy's float64 SVD of the float32 data, for the
+        // values above the numerical-rank threshold; those below it are round-off (rank2_64x48's float32
+        // rounding noise, ~1e-9 sigma_max) and must stay below it, so the rank guard treats them as zero.
         let ref = try StatsFixtures.reference()
         for m in ref.matrices {
             let w = try StatsFixtures.floats(m.file)
+            let threshold = NumericalRank(singularValues: m.singular_values, rows: m.rows, cols: m.cols).threshold
             for method in SingularValues.Method.allCases {
                 let sv = try w.withUnsafeBufferPointer { try SingularValues.compute($0, rows: m.rows, cols: m.cols, method: method) }
-                for (g, t) in zip(sv.values, m.singular_values) { assertClose(g, t, rel: 1e-4, "\(m.name) \(method)") }
+                for (g, t) in zip(sv.values, m.singular_values) {
+                    if t > threshold { assertClose(g, t, rel: 1e-4, "\(m.name) \(method)") } else { XCTAssertLessThanOrEqual(g, threshold, "\(m.name) \(method)") }
+                }
             }
         }
     }

@@ -9,7 +9,7 @@ enum StatsFixtures {
 
     struct HistogramRef: Decodable { let bins: Int; let lower: Double; let upper: Double; let counts: [Int] }
     struct MatrixRef: Decodable {
-        let name: String, file: String, rows: Int, cols: Int
+        let name: String, file: String, rows: Int, cols: Int, dtype: String
         let metrics: [String: Double?]
         let singular_values: [Double]
         let singular_values_float32_numpy: [Double]
@@ -28,6 +28,16 @@ enum StatsFixtures {
     struct MPPoint: Decodable { let q: Double, x: Double, cdf: Double, density: Double }
     struct W1Ref: Decodable { let a: [Double], b: [Double], w1_normalised: Double }
     struct DepthRef: Decodable { let layers: [Int], norms: [Double], slope: Double }
+    struct FloorCase: Decodable { let count: Int, dtype: String, mean: Double, std: Double, seed: UInt64, ks: Double }
+    /// weightwatcher's own values (tools/reference/make_weightwatcher_fixture.py).
+    struct WeightWatcherRef: Decodable {
+        struct Matrix: Decodable {
+            let name: String, file: String, rows: Int, cols: Int
+            let alpha: Double, xmin: Double, D: Double, num_evals: Int, spectral_norm: Double
+        }
+        let weightwatcher_version: String
+        let matrices: [Matrix]
+    }
     struct Reference: Decodable {
         let matrices: [MatrixRef]
         let vectors: [VectorRef]
@@ -35,6 +45,7 @@ enum StatsFixtures {
         let student_t_cdf: [StudentTCDFPoint]
         let wasserstein: W1Ref
         let depth_growth: DepthRef
+        let ks_floor: [FloorCase]
     }
 
     static func reference() throws -> Reference {
@@ -42,6 +53,10 @@ enum StatsFixtures {
         // Python writes NaN as a bare token; map it to null so JSONDecoder accepts it.
         let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "NaN", with: "null")
         return try JSONDecoder().decode(Reference.self, from: Data(text.utf8))
+    }
+
+    static func weightwatcher() throws -> WeightWatcherRef {
+        try JSONDecoder().decode(WeightWatcherRef.self, from: Data(contentsOf: directory.appendingPathComponent("weightwatcher.json")))
     }
 
     static func floats(_ file: String) throws -> [Float] {

@@ -109,8 +109,9 @@ def reference(name, tensors):
         if arr.ndim == 2:
             w = arr.astype(np.float64)
             finite = np.isfinite(w)
+            seed = ref.seed_of(layer if layer != "" else -1, matrix, *arr.shape)
             if finite.all():
-                metrics, s, _ = ref.matrix_metrics(w)
+                metrics, s, _ = ref.matrix_metrics(w, seed=seed, dtype="F32")
                 sv = [float(v) for v in s]
             else:  # element statistics over the finite values; spectral ones undefined
                 x = w[finite]
@@ -118,8 +119,11 @@ def reference(name, tensors):
                 metrics.update(ref.element_metrics(x))
                 metrics.update(ref.fit_metrics(x))
                 for k in ["spectral_norm", "nuclear_norm", "stable_rank", "effective_rank", "mp_edge",
-                          "mp_edge_lower", "mp_ks", "mp_spikes", "alpha", "alpha_xmin", "alpha_ks"]:
+                          "mp_edge_lower", "mp_ks", "mp_spikes", "alpha", "alpha_xmin", "alpha_ks",
+                          "mp_sigma_bulk", "mp_edge_elementstd", "numerical_rank", "alpha_lo", "alpha_hi",
+                          "alpha_ww", "alpha_ww_xmin"]:
                     metrics[k] = None
+                metrics["ks_floor"] = ref.ks_floor(len(x), "F32", metrics["mean"], metrics["std"], seed)
                 metrics["nonfinite_count"] = float((~finite).sum())
                 sv = []
             out[f"{layer}/{matrix}"] = {"metrics": {k: (None if v is None else jsonable(v)) for k, v in metrics.items()},
@@ -153,6 +157,9 @@ def reference(name, tensors):
             out[f"{i}/ov_head{h}"] = {"metrics": {"frobenius": jsonable(np.linalg.norm(ov))}}
     depth = {}
     for role in ["q", "k", "v", "attn_out", "mlp_in", "mlp_out", "qkv"]:
+        if any(out[f"{i}/{role}"]["metrics"]["nonfinite_count"] for i in range(LAYERS)):
+            depth[role] = None  # a partial (finite-only) norm gives no growth rate
+            continue
         layers = [i for i in range(LAYERS) if out[f"{i}/{role}"]["metrics"]["frobenius"]]
         norms = [out[f"{i}/{role}"]["metrics"]["frobenius"] for i in layers]
         depth[role] = float(np.polyfit(layers, np.log(norms), 1)[0])

@@ -19,6 +19,7 @@ import pytrack_reference as ref  # noqa: E402
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "Fixtures", "stats")
 MATRIX_BINS = 200
 VECTOR_BINS = 100
+SEED = 7  # the seed the Swift tests pass to MatrixStatistics.compute (bootstrap and ks_floor streams)
 
 
 def matrices(rng):
@@ -31,6 +32,28 @@ def matrices(rng):
     yield "wide_32x80", rng.normal(0, 1.0, (32, 80))
     # fp16-rounded values: many ties (as in Pythia's fp16 checkpoints)
     yield "fp16_200x100", rng.normal(0, 0.02, (200, 100)).astype(np.float16)
+    # Added later, from their own generator so the fixtures above keep their values.
+    rng = np.random.default_rng(20251202)
+    # Gaussian bulk (sigma 0.02) with 3 planted rank-one spikes at 2, 3 and 5 times the bulk edge
+    w = rng.normal(0, 0.02, (256, 64))
+    edge = 0.02 * (16 + 8)
+    for t in (2.0, 3.0, 5.0):
+        u, v = rng.normal(size=256), rng.normal(size=64)
+        w += t * edge * np.outer(u / np.linalg.norm(u), v / np.linalg.norm(v))
+    yield "planted_256x64", w
+    # numerical rank 2 of 48: the MP fit (full rank) and the power law (>= 10 eigenvalues) are undefined
+    yield "rank2_64x48", np.outer(rng.normal(size=64), rng.normal(size=48)) + np.outer(rng.normal(size=64), rng.normal(size=48))
+
+
+DTYPES = {"fp16_200x100": "F16"}
+
+
+def ks_floor_cases():
+    """ks_floor reference points: pytrack's seeded sample replayed, rounded by numpy, KS by scipy."""
+    for count, dtype, mean, std, seed in [(200_000, "F16", 0.001, 0.02, 11), (200_000, "BF16", 0.0, 0.02, 12),
+                                          (200_000, "F32", -0.003, 0.05, 13), (30_001, "F16", 0.5, 1e-4, 14)]:
+        yield {"count": count, "dtype": dtype, "mean": mean, "std": std, "seed": seed,
+               "ks": ref.ks_floor(count, dtype, mean, std, seed ^ ref.FLOOR_SEED_XOR)}  # ks_floor xors it back
 
 
 def student_t_default(x):
@@ -47,12 +70,13 @@ def main():
     for name, w in matrices(rng):
         w32 = np.ascontiguousarray(w.astype(np.float32))
         w32.tofile(os.path.join(OUT, name + ".f32"))
-        metrics, s, _ = ref.matrix_metrics(w32)
+        metrics, s, _ = ref.matrix_metrics(w32, seed=SEED, dtype=DTYPES.get(name, "F32"))
         x = w32.astype(np.float64).ravel()
         lmu, ls = metrics["logistic_mu"], metrics["logistic_s"]
         hist, _ = np.histogram(x, MATRIX_BINS, range=(x.min(), x.max()))
         doc["matrices"].append({
             "name": name, "file": name + ".f32", "rows": w32.shape[0], "cols": w32.shape[1],
+            "dtype": DTYPES.get(name, "F32"),
             "metrics": metrics, "singular_values": s.tolist(),
             "singular_values_float32_numpy": np.linalg.svd(w32, compute_uv=False).astype(np.float64).tolist(),
             "logistic_loglik_at_scipy": float(stats.logistic.logpdf(x, lmu, ls).mean()),
@@ -81,6 +105,7 @@ def main():
             xv = a + t * (b - a)
             mp.append({"q": q, "x": xv, "cdf": ref.mp_eigen_cdf(xv, q), "density": ref.mp_eigen_density(xv, q)})
     doc["mp_cdf"] = mp
+    doc["ks_floor"] = list(ks_floor_cases())
     # Student-t CDF (scipy.stats.t.cdf, standard: loc 0, scale 1) over df and z, tails included.
     doc["student_t_cdf"] = [{"df": df, "z": z, "cdf": float(stats.t.cdf(z, df)), "logpdf": float(stats.t.logpdf(z, df))}
                             for df in (0.1, 0.5, 1.0, 2.5, 3.0, 7.3, 30.0, 250.0, 1000.0)

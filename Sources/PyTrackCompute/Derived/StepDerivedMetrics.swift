@@ -27,10 +27,12 @@ public enum StepDerivedMetrics {
         return RunGroup.inferred(from: Array(Set(others + [model]))).filter { $0.repositories.contains(model) }
     }
 
-    /// Computes and stores the derived rows of (model, step); returns them.
+    /// Computes and stores the derived rows of (model, step); returns them. `warn` gets one line per
+    /// row left NULL for a reason the user should know (non-finite weights).
     @discardableResult
-    public static func update(model: String, step: Int, groups: [RunGroup], database: PyTrackDatabase) throws -> [DerivedMetric] {
-        var rows = try depthGrowth(model: model, step: step, database: database)
+    public static func update(model: String, step: Int, groups: [RunGroup], database: PyTrackDatabase,
+                              warn: (String) -> Void = { _ in }) throws -> [DerivedMetric] {
+        var rows = try depthGrowth(model: model, step: step, database: database, warn: warn)
         for group in groups where group.repositories.contains(model) {
             if group.comparisons.contains(.dedup), let deduped = group.deduped, let standard = group.standard,
                try isComputed(model: deduped, step: step, database: database),
@@ -77,11 +79,25 @@ public enum StepDerivedMetrics {
         try database.checkpointStatus(model: model, step: step, required: MetricGroups.required).first?.computeState == .computed
     }
 
-    /// `depth_growth_rate` rows of one model and step (roles with fewer than two layers are left out).
-    public static func depthGrowth(model: String, step: Int, database: PyTrackDatabase) throws -> [DerivedMetric] {
-        let norms = try database.stepMetrics(model: model, step: step, metrics: ["frobenius"])
+    /// `depth_growth_rate` rows of one model and step (roles with fewer than two layers are left out). A role
+    /// with a layer holding non-finite weights (its stored norm covers the finite values only, or is NULL)
+    /// gets a NULL rate and a warning instead of a slope through a partial norm.
+    public static func depthGrowth(model: String, step: Int, database: PyTrackDatabase,
+                                   warn: (String) -> Void = { _ in }) throws -> [DerivedMetric] {
+        let norms = try database.stepMetrics(model: model, step: step, metrics: ["frobenius", "nonfinite_count"])
         var rows: [DerivedMetric] = []
         for role in depthRoles {
+            let partial = norms.compactMap { key, metrics -> Int? in
+                guard key.matrix == role, let layer = key.layer else { return nil }
+                let nonfinite = (metrics["nonfinite_count"] ?? nil) ?? 0
+                return nonfinite > 0 || (metrics["frobenius"] ?? nil) == nil ? layer : nil
+            }.sorted()
+            if !partial.isEmpty, norms.keys.filter({ $0.matrix == role && $0.layer != nil }).count >= 2 {
+                warn("\(model) step \(step): depth_growth_rate of \(role) left NULL: layer \(partial.map(String.init).joined(separator: ", ")) has non-finite weights")
+                rows.append(DerivedMetric(model: model, step: step, layer: nil, matrix: role, metric: "depth_growth_rate",
+                                          value: nil, version: MetricGroups.derived))
+                continue
+            }
             let points = norms.compactMap { key, metrics -> (Int, Double)? in
                 guard key.matrix == role, let layer = key.layer, let value = metrics["frobenius"] ?? nil else { return nil }
                 return (layer, value)

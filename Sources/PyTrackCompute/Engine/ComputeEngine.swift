@@ -159,7 +159,8 @@ public final class ComputeEngine: @unchecked Sendable {
                 || previous?.computedSHA256 != contentKey {
                 try store(CheckpointResults(checkpoint: record, isDemo: unit.isDemo, configJSON: configJSON, matrices: []), unit)
             }
-            try StepDerivedMetrics.update(model: unit.model, step: unit.step, groups: try groups(of: unit.model), database: database)
+            try StepDerivedMetrics.update(model: unit.model, step: unit.step, groups: try groups(of: unit.model), database: database,
+                                          warn: progress.warn)
             return 0
         }
         progress.beginCheckpoint(label, matrices: todo.count, work: todo.reduce(0) { $0 + $1.cost })
@@ -173,7 +174,8 @@ public final class ComputeEngine: @unchecked Sendable {
         if let first = failures.first {
             throw ComputeError.statistics(path: weights, matrix: "\(failures.count) matrices", reason: first)
         }
-        try StepDerivedMetrics.update(model: unit.model, step: unit.step, groups: try groups(of: unit.model), database: database)
+        try StepDerivedMetrics.update(model: unit.model, step: unit.step, groups: try groups(of: unit.model), database: database,
+                                      warn: progress.warn)
         return results.count
     }
 

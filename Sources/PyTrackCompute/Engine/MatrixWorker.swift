@@ -54,6 +54,7 @@ public struct MatrixWorker: Sendable {
         var options = MatrixStatistics.Options()
         options.histogramBins = matrixBins
         options.sampledReferences = sampledReferences
+        options.sourceDType = job.dtype
         let stats = try MatrixStatistics.compute(values: values, rows: job.rows, cols: job.cols, seed: job.seed, options: options)
         let nonfinite = Int(stats.metric("nonfinite_count") ?? 0)
         var blobs: [StoredBlob] = []
@@ -71,7 +72,9 @@ public struct MatrixWorker: Sendable {
         for (name, value) in stats.metrics { metrics[name] = value.isFinite ? value : nil }
         let result = MatrixResult(key: job.key, tensor: job.tensor, rows: job.rows, cols: job.cols, dtype: job.dtype,
                                   nonfiniteCount: nonfinite, metrics: metrics, blobs: blobs, groupVersions: job.groups)
-        return ([result], nonfinite > 0 ? nonfiniteWarning(job, count: nonfinite, total: values.count, spectral: true) : nil)
+        var notes = stats.warnings.map { "\(job.tensor) (\(job.key)): \($0)" }
+        if nonfinite > 0 { notes.insert(nonfiniteWarning(job, count: nonfinite, total: values.count, spectral: true), at: 0) }
+        return ([result], notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 
     private func vector(_ job: MatrixJob, _ values: UnsafeBufferPointer<Float>) throws -> ([MatrixResult], String?) {

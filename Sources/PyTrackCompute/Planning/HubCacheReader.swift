@@ -70,10 +70,13 @@ public struct LocatedCheckpoint: Sendable, Equatable {
         return nil
     }
 
-    /// A local file given with `--file` (config.json next to it is used when present).
+    /// A local file given with `--file` (config.json next to it is used when present), or a directory
+    /// holding one of `Checkpoint.directoryEntryNames` (config.json inside it).
     public static func local(file: URL) throws -> LocatedCheckpoint {
-        guard FileManager.default.fileExists(atPath: file.path) else { throw ComputeError.fileNotFound(path: file.path) }
-        let config = file.deletingLastPathComponent().appendingPathComponent("config.json")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else { throw ComputeError.fileNotFound(path: file.path) }
+        if isDirectory.boolValue, let found = find(in: file) { return found }
+        let config = (isDirectory.boolValue ? file : file.deletingLastPathComponent()).appendingPathComponent("config.json")
         let hasConfig = FileManager.default.fileExists(atPath: config.path)
         return LocatedCheckpoint(weights: file, config: hasConfig ? config : nil, commit: nil,
                                  files: [file.lastPathComponent] + (hasConfig ? ["config.json"] : []), weightSHA256: nil)

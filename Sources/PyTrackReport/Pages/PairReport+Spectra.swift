@@ -25,9 +25,11 @@ extension PairReport {
         return out
     }
 
+    /// The MP law fitted to the bulk (`mp_sigma_bulk`); the element std for rows stored before the fit existed.
     func mpCurve(_ m: ModelSeries, _ key: MatrixKey, step: Int) -> MarchenkoPastur? {
-        guard let shape = m.shapes[key], let std = m.value("std", key, step: step), std > 0 else { return nil }
-        return MarchenkoPastur(rows: shape.rows, cols: shape.cols, sigma: std)
+        guard let shape = m.shapes[key], let sigma = m.value("mp_sigma_bulk", key, step: step) ?? m.value("std", key, step: step),
+              sigma > 0 else { return nil }
+        return MarchenkoPastur(rows: shape.rows, cols: shape.cols, sigma: sigma)
     }
 
     static let svBar = "#0072B2"
@@ -71,7 +73,7 @@ extension PairReport {
                 .box("singular values of W", color: Self.svBar),
                 .line("Gaussian sample (fitted μ, σ; same shape)", color: Self.gaussColor, dash: nil),
                 .line("logistic sample (fitted μ, s; same shape)", color: Self.logisticColor, dash: "6 3"),
-                .line("Marchenko-Pastur (same shape and std), bulk edge dashed", color: Self.mpColor, dash: nil),
+                .line("Marchenko-Pastur (same shape, σ fitted to the bulk), bulk edge dashed", color: Self.mpColor, dash: nil),
             ]
             let binWidth = (hi - lo) / Double(bins)
             for s in steps {
@@ -101,7 +103,7 @@ extension PairReport {
                         curves.append(LineSeries(name: "MP", color: Self.mpColor, width: 1.6, points: pts))
                         refs.append(ReferenceLine(.vertical, at: curve.upperEdge, color: Self.mpColor, dash: "5 3", label: "MP edge"))
                     } else {
-                        notes.append("no MP curve: std or shape not stored")
+                        notes.append("no MP curve: bulk σ, std or shape not stored")
                     }
                     if let spikes = m.value("mp_spikes", key, step: s) { notes.append("\(Int(spikes)) singular values above the MP edge") }
                     if c.outside > 0 { notes.append("\(c.outside) values outside the axis range") }
@@ -122,7 +124,7 @@ extension PairReport {
         if figures.isEmpty && more.isEmpty { figures.append(.note("No singular values are stored for layer \(layer).")) }
         return ReportPage.Section(
             id: "spectra", title: "3–4. Singular-value spectra (layer \(layer))",
-            intro: "Histograms of all singular values of one weight matrix (layer \(layer), the middle layer unless --matrix-layer says otherwise) at the slider's step, against the singular values of a matrix of the same shape sampled from the fitted Gaussian and logistic distributions, and the Marchenko-Pastur law of an i.i.d. matrix with the same shape and element std. Both axes are fixed over all steps, so movement means change, not rescaling. Below: rank-ordered spectra on log-log axes at selected steps.",
+            intro: "Histograms of all singular values of one weight matrix (layer \(layer), the middle layer unless --matrix-layer says otherwise) at the slider's step, against the singular values of a matrix of the same shape sampled from the fitted Gaussian and logistic distributions, and the Marchenko-Pastur law of an i.i.d. matrix with the same shape whose σ is fitted to the bulk (the singular values inside the edge; see docs/metrics.md). Both axes are fixed over all steps, so movement means change, not rescaling. Below: rank-ordered spectra on log-log axes at selected steps.",
             figures: figures, more: more)
     }
 
@@ -144,7 +146,7 @@ extension PairReport {
         let chosen = Self.spreadSteps(steps.filter { s in spectra.contains { $0.sv[s] != nil } }, count: 6)
         guard !chosen.isEmpty else { return }
         let title = "Rank-ordered singular values · \(what)"
-        var f = frame(title: title, subtitle: "one line per step; dashed: Marchenko-Pastur bulk edge σ(√m + √n) at that step",
+        var f = frame(title: title, subtitle: "one line per step; dashed: Marchenko-Pastur bulk edge σ_bulk(√m + √n) at that step",
                       xLabel: "rank i (log scale)", yLabel: "singular value σ_i (log scale)", xKind: .log, yKind: .log)
         f.legend = chosen.enumerated().map { .line("step \($1)", color: Palette.sequential($0, of: chosen.count), dash: nil) }
         let panels = zip(models, spectra).map { m, sp -> LineChart.Panel in

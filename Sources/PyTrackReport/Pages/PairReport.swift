@@ -18,7 +18,7 @@ public struct PairReport {
     var divergence: [DerivedMetric] = []
 
     static let metrics = ["frobenius", "spectral_norm", "excess_kurtosis", "gauss_ks", "logistic_ks", "tail_frac_6sigma",
-                          "alpha", "mp_edge", "mp_spikes", "std", "student_t_df"]
+                          "alpha", "mp_edge", "mp_spikes", "mp_sigma_bulk", "std", "student_t_df"]
 
     /// Loads the pair's series. `layer` picks the matrix shown in the spectrum figures (default: middle layer).
     public init(database: PyTrackDatabase, pair: ModelPair, modelInfo: [String: Bool], outputRoot: URL, layer: Int?,
