@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "PyTrackCompute", dependencies: [
             "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub", "PyTrackContent",
         ]),
-        .target(name: "PyTrackReport", dependencies: ["PyTrackStore", "PyTrackStats"], swiftSettings: swift6),
+        .target(name: "PyTrackReport", dependencies: ["PyTrackDomain", "PyTrackStore", "PyTrackStats"], swiftSettings: swift6),
         // A local Hugging Face hub on POSIX sockets (HTTP/1.1, two listeners): serves the demo suite
         // without Python. Not SwiftNIO: that stack adds minutes to every clean build.
         .target(name: "PyTrackLocalHub", dependencies: ["PyTrackContent"]),

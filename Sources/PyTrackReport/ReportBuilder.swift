@@ -56,7 +56,7 @@ public struct ReportBuilder {
             if !steps.isEmpty { computed[m.name] = steps }
         }
         guard !computed.isEmpty else { throw ReportError.noComputedData(database: database.path) }
-        var pairs = ModelPair.pairs(of: Array(computed.keys))
+        var pairs = ModelPair.pairs(of: Array(computed.keys), groups: try database.groups())
         if let wanted = options.models {
             for w in wanted where computed[w] == nil { throw ReportError.unknownModel(database: database.path, model: w) }
             pairs = pairs.filter { !Set($0.members).isDisjoint(with: wanted) }

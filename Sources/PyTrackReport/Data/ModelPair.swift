@@ -1,38 +1,54 @@
 import Foundation
+import PyTrackDomain
 
-/// A standard model and its deduplicated twin ("X-deduped" pairs with "X"); either may be absent.
+/// The standard and deduped runs of one run group (recorded from a manifest, else paired by name with
+/// `RunGroup.inferred`); either may be absent. The group's seed runs are named, not drawn as pages of
+/// their own: their seed-to-seed spread is in the `seed_*` rows.
 public struct ModelPair: Equatable, Sendable {
     public var standard: String?
     public var deduped: String?
+    /// Seed runs of the group that have computed steps.
+    public var seeds: [String] = []
     /// Folder name under the report root (safe characters only).
     public var folder: String
+
+    public init(standard: String?, deduped: String?, seeds: [String] = [], folder: String) {
+        self.standard = standard
+        self.deduped = deduped
+        self.seeds = seeds
+        self.folder = folder
+    }
 
     /// Panel order: standard first, then deduped.
     public var members: [String] { [standard, deduped].compactMap { $0 } }
 
     /// Display name, e.g. "EleutherAI/pythia-160m (standard vs deduped)".
     public var title: String {
+        let seedNote = seeds.isEmpty ? "" : " (+\(seeds.count) seed run\(seeds.count == 1 ? "" : "s"))"
         switch (standard, deduped) {
-        case let (s?, _?): return "\(s): standard vs deduped"
-        case let (s?, nil): return "\(s) (no deduped twin in the database)"
-        case let (nil, d?): return "\(d) (no standard twin in the database)"
+        case let (s?, _?): return "\(s): standard vs deduped" + seedNote
+        case let (s?, nil): return "\(s) (no deduped twin in the database)" + seedNote
+        case let (nil, d?): return "\(d) (no standard twin in the database)" + seedNote
         default: return "(empty pair)"
         }
     }
 
-    /// Groups model names into pairs, sorted by name; folder names are unique.
-    public static func pairs(of models: [String]) -> [ModelPair] {
+    /// One pair per run group holding computed runs, sorted by folder; folder names are unique.
+    /// `groups` are the recorded ones; models in none of them are grouped by `RunGroup.inferred`.
+    public static func pairs(of models: [String], groups: [RunGroup] = []) -> [ModelPair] {
         let names = Set(models)
         var pairs: [ModelPair] = []
-        for name in names.sorted() {
-            if name.hasSuffix("-deduped") {
-                let base = String(name.dropLast("-deduped".count))
-                if names.contains(base) { continue } // paired from the standard side
-                pairs.append(ModelPair(standard: nil, deduped: name, folder: ""))
-            } else {
-                let twin = name + "-deduped"
-                pairs.append(ModelPair(standard: name, deduped: names.contains(twin) ? twin : nil, folder: ""))
-            }
+        var placed = Set<String>()
+        for group in groups {
+            let standard = group.standard.flatMap { names.contains($0) ? $0 : nil }
+            let deduped = group.deduped.flatMap { names.contains($0) ? $0 : nil }
+            let seeds = group.runs.filter { $0.role == .seed && names.contains($0.repo) }.map(\.repo)
+            placed.formUnion(group.repositories)
+            guard standard != nil || deduped != nil else { continue }
+            pairs.append(ModelPair(standard: standard, deduped: deduped, seeds: seeds, folder: ""))
+        }
+        for group in RunGroup.inferred(from: names.subtracting(placed).sorted()) {
+            pairs.append(ModelPair(standard: group.standard, deduped: group.deduped, folder: ""))
         }
         var used: Set<String> = ["index.html"]
         for i in pairs.indices {
