@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "PyTrackModelTests", dependencies: ["PyTrackModel", "PyTrackFormats", "PyTrackDomain"]),
         .testTarget(name: "PyTrackStatsTests", dependencies: ["PyTrackStats"]),
         .testTarget(name: "PyTrackStoreTests", dependencies: ["PyTrackStore", "PyTrackDomain"]),
-        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackStore", "PyTrackModel", "PyTrackTestSupport"]),
+        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackStore", "PyTrackModel", "PyTrackContent", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackComputeTests", dependencies: [
             "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
         ]),
