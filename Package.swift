@@ -72,7 +72,9 @@ let package = Package(
             "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
         ]),
         .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats", "PyTrackTestSupport"]),
-        .testTarget(name: "pytrackTests", dependencies: ["pytrack", "PyTrackTestSupport", "PyTrackStore"]),
+        .testTarget(name: "pytrackTests", dependencies: [
+            "pytrack", "PyTrackTestSupport", "PyTrackStore", "PyTrackHub", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )
