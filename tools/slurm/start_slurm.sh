@@ -10,7 +10,7 @@ set -uo pipefail
 dir=${PYTRACK_SLURM_DIR:-/tmp/pytrack-slurm}
 fail() { echo "start_slurm: $*" >&2; exit 1; }
 
-[ "$(id -u)" = 0 ] || fail "needs root (slurmd runs jobs as their user; slurmctld and munged start as root here)"
+[ "$(id -u)" = 0 ] || fail "needs root (it starts munged, slurmctld and slurmd)"
 for c in munged munge slurmctld slurmd sbatch squeue sinfo scontrol; do
   command -v "$c" >/dev/null 2>&1 || fail "'$c' not found (run bash tools/setup.sh: slurm-wlm, munge)"
 done
