@@ -83,11 +83,14 @@ public struct SlurmScript: Sendable {
         \(sbatch)
         set -uo pipefail
 
+        # The executable the nodes run; the shared folder for shards/, logs/ and merged.sqlite; the shared
+        # huggingface_hub cache ('' = the nodes' $HF_HUB_CACHE / $HF_HOME); node-local disk for each task's
+        # database ('' = $TMPDIR, else /tmp); a merged database whose computed units are left out ('' = none).
         PYTRACK=\(q(pytrack))
-        WORK=\(q(work))                      # shared: shards/, logs/, merged.sqlite
-        CACHE=\(q(cache ?? ""))              # shared huggingface_hub cache ('' = $HF_HUB_CACHE/$HF_HOME)
-        LOCAL=\(q(localDir ?? ""))           # node-local disk for the task database ('' = $TMPDIR, else /tmp)
-        MISSING_FROM=\(q(missingFrom ?? "")) # a merged database: plan only the units it lacks
+        WORK=\(q(work))
+        CACHE=\(q(cache ?? ""))
+        LOCAL=\(q(localDir ?? ""))
+        MISSING_FROM=\(q(missingFrom ?? ""))
         SHARDS=\(shards)
         SELECT=(\(selection.map(q).joined(separator: " ")))
         MERGED="$WORK/merged.sqlite"
@@ -99,7 +102,7 @@ public struct SlurmScript: Sendable {
           shards=("$WORK"/shards/shard-*.sqlite)
           [ "${#shards[@]}" -gt 0 ] || { echo "pytrack slurm: no shard databases in $WORK/shards" >&2; exit 1; }
           "$PYTRACK" merge "$MERGED" "${shards[@]}" || exit 1
-          "$PYTRACK" plan "${SELECT[@]}" "${cache_args[@]}" --shards "$SHARDS" --missing --db "$MERGED" | head -n 1
+          "$PYTRACK" plan "${SELECT[@]}" ${cache_args[@]+"${cache_args[@]}"} --shards "$SHARDS" --missing --db "$MERGED" | head -n 1
           exit 0
         fi
 
@@ -136,7 +139,7 @@ public struct SlurmScript: Sendable {
         }
         trap copy_back EXIT
         trap 'exit 143' TERM INT
-        "$PYTRACK" compute "${SELECT[@]}" "${cache_args[@]}" "${missing_args[@]}" --shard "$i/$SHARDS" --db "$db" \\
+        "$PYTRACK" compute "${SELECT[@]}" ${cache_args[@]+"${cache_args[@]}"} ${missing_args[@]+"${missing_args[@]}"} --shard "$i/$SHARDS" --db "$db" \\
           --threads "${SLURM_CPUS_PER_TASK:-1}"
 
         """
