@@ -12,7 +12,8 @@ struct Slurm: AsyncParsableCommand {
         The script (stdout, or --out FILE) runs `pytrack compute --shard $SLURM_ARRAY_TASK_ID/N` in each task of
         `--array=0-(N-1)%K` with a database on node-local disk ($TMPDIR, or --local-dir) copied back to
         --work/shards on exit, --cpus-per-task passed to --threads, and reads checkpoints from a shared
-        cache (`pytrack sync` it first, or let each node's $HF_HUB_CACHE hold them). `bash SCRIPT` on a login
+        cache (`pytrack sync` it first, or let each node's $HF_HUB_CACHE hold them), or with --task-cache each
+        task first syncs its own units into a node-local cache that is deleted afterwards. `bash SCRIPT` on a login
         node submits the array and a merge job with --dependency=afterok on it, which writes
         --work/merged.sqlite and prints how many units are still missing.
         Example:
@@ -45,6 +46,12 @@ struct Slurm: AsyncParsableCommand {
     @Option(name: .customLong("local-dir"), help: "Node-local folder for task databases (default: $TMPDIR, else /tmp).")
     var localDir: String?
 
+    @Flag(name: .customLong("task-cache"), help: "Each task syncs its own units into a node-local cache (deleted afterwards) instead of reading --cache.")
+    var taskCache = false
+
+    @Option(name: .long, help: "Hub endpoint of the --task-cache syncs (default: the manifest's, else $HF_ENDPOINT).")
+    var endpoint: String?
+
     @Option(name: .customLong("missing-from"), help: "A merged database: the array covers only the units it lacks.")
     var missingFrom: String?
 
@@ -75,6 +82,11 @@ struct Slurm: AsyncParsableCommand {
         if let concurrent, concurrent < 1 { throw ValidationError("--concurrent must be at least 1") }
         guard cpusPerTask >= 1 else { throw ValidationError("--cpus-per-task must be at least 1") }
         if let steps { do { _ = try StepSpec(parsing: steps) } catch { throw ValidationError("--steps: \(error)") } }
+        if taskCache {
+            guard cache == nil else { throw ValidationError("--task-cache and --cache exclude each other") }
+            guard manifest.count == 1 else { throw ValidationError("--task-cache takes exactly one --manifest") }
+        }
+        if endpoint != nil && !taskCache { throw ValidationError("--endpoint is for --task-cache") }
         for (name, value) in [("--job-name", jobName), ("--mem", mem), ("--time", time), ("--partition", partition), ("--account", account)] {
             if let value, value.isEmpty || !value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_:.,".contains($0)) }) {
                 throw ValidationError("\(name) '\(value)': use letters, digits and - _ : . , only")
@@ -84,6 +96,9 @@ struct Slurm: AsyncParsableCommand {
 
     func run() async throws {
         let manifests = try manifest.map { ($0, try Manifest.load(from: URL(fileURLWithPath: $0))) }
+        if taskCache, case .hub = manifests[0].1.schedule {
+            throw SlurmScriptFailure(message: "\(manifests[0].0): --task-cache needs a pythia or explicit schedule (a hub schedule's steps come from a shared cache)")
+        }
         var selection: [String] = []
         for (path, _) in manifests { selection += ["--manifest", Self.absolute(path)] }
         if let steps { selection += ["--steps", steps] }
@@ -96,7 +111,7 @@ struct Slurm: AsyncParsableCommand {
         }
         let script = SlurmScript(pytrack: binary, selection: selection, shards: shards, concurrent: concurrent ?? min(shards, 16),
                                  cpusPerTask: cpusPerTask, work: Self.absolute(work), cache: cache.map(Self.absolute),
-                                 localDir: localDir, missingFrom: missingFrom.map(Self.absolute),
+                                 localDir: localDir, taskCache: taskCache, endpoint: endpoint, missingFrom: missingFrom.map(Self.absolute),
                                  jobName: jobName ?? "pytrack-\(manifests[0].1.name.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) })",
                                  memory: mem, time: time, partition: partition, account: account)
         guard let out else {

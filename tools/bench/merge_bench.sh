@@ -9,9 +9,10 @@ dir=${BENCH_DIR:-/tmp/pytrack-merge-bench}
 bin=.build/release/pytrack
 [ -x "$bin" ] || swift build -c release --product pytrack
 rm -rf "$dir"; mkdir -p "$dir"
-trap 'rm -rf "$dir"' EXIT
-# A template database in pytrack's current layout: two demo steps computed from the demo hub.
-python3 tools/testhub/hub_server.py --root Tests/Fixtures/demo-hub > "$dir/hub.out" 2>&1 < <(sleep 600) &
+# A template database in pytrack's current layout: one demo step of both runs computed from the demo hub.
+python3 tools/testhub/hub_server.py --root Tests/Fixtures/demo-hub --ignore-stdin > "$dir/hub.out" 2>&1 &
+hub=$!
+trap 'kill $hub 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 50); do grep -q READY "$dir/hub.out" 2>/dev/null && break; sleep 0.1; done
 endpoint=$(awk '/READY/ {print $2}' "$dir/hub.out")
 "$bin" sync --manifest manifests/demo.json --steps 0 --endpoint "$endpoint" --cache "$dir/cache" --db "$dir/sync.sqlite" >/dev/null

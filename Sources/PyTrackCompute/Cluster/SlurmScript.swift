@@ -18,6 +18,11 @@ public struct SlurmScript: Sendable {
     public var cache: String?
     /// Node-local folder for the task databases (nil: `$TMPDIR`, else /tmp).
     public var localDir: String?
+    /// Each task first syncs its own units (`sync --shard`) into a cache under its node-local folder,
+    /// deleted when the task ends, instead of reading a shared cache.
+    public var taskCache: Bool
+    /// Hub endpoint for `taskCache` (nil: the manifest's, else `$HF_ENDPOINT`, else huggingface.co).
+    public var endpoint: String?
     /// A merged database whose computed units are left out (a rerun array).
     public var missingFrom: String?
     public var jobName: String
@@ -27,7 +32,8 @@ public struct SlurmScript: Sendable {
     public var account: String?
 
     public init(pytrack: String, selection: [String], shards: Int, concurrent: Int, cpusPerTask: Int, work: String,
-                cache: String? = nil, localDir: String? = nil, missingFrom: String? = nil, jobName: String,
+                cache: String? = nil, localDir: String? = nil, taskCache: Bool = false, endpoint: String? = nil,
+                missingFrom: String? = nil, jobName: String,
                 memory: String? = nil, time: String? = nil, partition: String? = nil, account: String? = nil) {
         self.pytrack = pytrack
         self.selection = selection
@@ -37,6 +43,8 @@ public struct SlurmScript: Sendable {
         self.work = work
         self.cache = cache
         self.localDir = localDir
+        self.taskCache = taskCache
+        self.endpoint = endpoint
         self.missingFrom = missingFrom
         self.jobName = jobName
         self.memory = memory
@@ -85,11 +93,15 @@ public struct SlurmScript: Sendable {
 
         # The executable the nodes run; the shared folder for shards/, logs/ and merged.sqlite; the shared
         # huggingface_hub cache ('' = the nodes' $HF_HUB_CACHE / $HF_HOME); node-local disk for each task's
-        # database ('' = $TMPDIR, else /tmp); a merged database whose computed units are left out ('' = none).
+        # database and, with TASK_CACHE=1, the task's own cache ('' = $TMPDIR, else /tmp); the hub endpoint of
+        # that cache's sync ('' = the manifest's, else $HF_ENDPOINT); a merged database whose computed units
+        # are left out ('' = none).
         PYTRACK=\(q(pytrack))
         WORK=\(q(work))
         CACHE=\(q(cache ?? ""))
         LOCAL=\(q(localDir ?? ""))
+        TASK_CACHE=\(taskCache ? 1 : 0)
+        ENDPOINT=\(q(endpoint ?? ""))
         MISSING_FROM=\(q(missingFrom ?? ""))
         SHARDS=\(shards)
         SELECT=(\(selection.map(q).joined(separator: " ")))
@@ -134,11 +146,20 @@ public struct SlurmScript: Sendable {
             else
               echo "pytrack slurm: task $i: could not copy $db to $WORK/shards (left on $(hostname))" >&2; status=1
             fi
+          else
+            rm -rf "$dir"
           fi
           exit $status
         }
         trap copy_back EXIT
         trap 'exit 143' TERM INT
+        if [ "$TASK_CACHE" = 1 ]; then
+          CACHE="$dir/hub"
+          cache_args=(--cache "$CACHE")
+          endpoint_args=(); [ -n "$ENDPOINT" ] && endpoint_args=(--endpoint "$ENDPOINT")
+          "$PYTRACK" sync "${SELECT[@]}" ${endpoint_args[@]+"${endpoint_args[@]}"} --shard "$i/$SHARDS" --cache "$CACHE" \\
+            --db "$dir/sync.sqlite" || echo "pytrack slurm: task $i: sync reported problems; computing what arrived" >&2
+        fi
         "$PYTRACK" compute "${SELECT[@]}" ${cache_args[@]+"${cache_args[@]}"} ${missing_args[@]+"${missing_args[@]}"} --shard "$i/$SHARDS" --db "$db" \\
           --threads "${SLURM_CPUS_PER_TASK:-1}"
 
