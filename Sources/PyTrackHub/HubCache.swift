@@ -128,14 +128,6 @@ public struct HubCache: Sendable {
         return safe.isEmpty ? "host" : String(safe.prefix(64))
     }()
 
-    /// Moves a verified `blobs/<etag>.incomplete` to `blobs/<etag>` (atomic rename).
-    public func commitIncomplete(repo: String, etag: String) throws {
-        let from = try incomplete(repo: repo, etag: etag), to = try blob(repo: repo, etag: etag)
-        guard rename(from.path, to.path) == 0 else {
-            throw HubError.cache(path: to.path, reason: "cannot rename the finished download: \(String(cString: strerror(errno)))")
-        }
-    }
-
     /// Points `snapshots/<commit>/<path>` at `blobs/<etag>` with a relative symlink (replacing any
     /// previous entry), like huggingface_hub.
     public func linkSnapshot(repo: String, commit: String, path: String, etag: String) throws {
