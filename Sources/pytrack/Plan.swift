@@ -83,59 +83,6 @@ struct Plan: AsyncParsableCommand {
     }
 }
 
-/// The units a manifest/model selection lists (shared by `plan` and `slurm`).
-struct PlanSelection {
-    var spec: StepSpec
-    var units: [PlannedUnit]
-    var unmatched: [(model: String, step: Int, reason: String)]
-    var manifests: [Manifest]
-
-    init(manifests paths: [String], models: [String], steps: String?, cache: String?) throws {
-        manifests = try paths.map { try Manifest.load(from: URL(fileURLWithPath: $0)) }
-        var runs = manifests.flatMap(WorkUnitLister.runs(of:))
-        for name in models where !runs.contains(where: { $0.repo == name }) {
-            runs.append(WorkUnitLister.Run(repo: name, schedule: nil))
-        }
-        spec = try steps.map { try StepSpec(parsing: $0) } ?? manifests.first?.steps ?? .all
-        let lister = WorkUnitLister(cache: HubCacheReader(root: HubEnvironment(cache: cache).cacheDirectory))
-        (units, unmatched) = lister.units(runs: runs, spec: spec)
-    }
-}
-
-/// `pytrack plan --json`: the plan, shard by shard.
-struct PlanDocument: Codable {
-    struct Shard: Codable {
-        var shard: Int
-        var bytes: Int
-        var units: [PlannedUnit]
-    }
-    var shards: Int
-    var steps: String
-    var units: Int
-    var listedUnits: Int
-    var missingFrom: String?
-    var totalBytes: Int
-    var imbalance: Double
-    var assignment: [Shard]
-
-    init(plan: ShardPlan, spec: String, missingFrom: String?, listed: Int) {
-        let loads = plan.loads
-        shards = plan.shards.count
-        steps = spec
-        units = plan.shards.reduce(0) { $0 + $1.count }
-        listedUnits = listed
-        self.missingFrom = missingFrom
-        totalBytes = loads.reduce(0, +)
-        imbalance = plan.imbalance
-        assignment = plan.shards.enumerated().map { Shard(shard: $0.offset, bytes: loads[$0.offset], units: $0.element) }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case shards, steps, units, imbalance, assignment
-        case listedUnits = "listed_units", missingFrom = "missing_from", totalBytes = "total_bytes"
-    }
-}
-
 extension ShardSpec: ExpressibleByArgument {
     public init?(argument: String) {
         try? self.init(parsing: argument)
