@@ -54,6 +54,9 @@ final class MergeCommandTests: XCTestCase {
         let expected = try DemoCache.export(single)
         XCTAssertTrue(expected.contains("dedup_norm_ratio") && expected.contains("depth_growth_rate"))
         XCTAssertEqual(try DemoCache.export(merged), expected, "merged shards export what one process computes")
+        let groups = try PyTrackDatabase(path: merged).groups()
+        XCTAssertEqual(groups, try PyTrackDatabase(path: single).groups(), "the manifest's run group is merged")
+        XCTAssertEqual(groups.first?.runs.map(\.repo), ["pytrack-demo/pythia-tiny", "pytrack-demo/pythia-tiny-deduped"])
 
         let again = try pytrack(["merge", merged] + shards.reversed())
         XCTAssertEqual(again.status, 0, again.stderr)
