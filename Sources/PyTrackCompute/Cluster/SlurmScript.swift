@@ -113,8 +113,17 @@ public struct SlurmScript: Sendable {
           shopt -s nullglob
           shards=("$WORK"/shards/shard-*.sqlite)
           [ "${#shards[@]}" -gt 0 ] || { echo "pytrack slurm: no shard databases in $WORK/shards" >&2; exit 1; }
-          "$PYTRACK" merge "$MERGED" "${shards[@]}" || exit 1
-          "$PYTRACK" plan "${SELECT[@]}" ${cache_args[@]+"${cache_args[@]}"} --shards "$SHARDS" --missing --db "$MERGED" | head -n 1
+          # The merged database is written on node-local disk (SQLite's WAL is unsafe on network filesystems)
+          # and copied back under a temp name, then renamed; an earlier merged.sqlite is merged into.
+          tmp="${LOCAL:-${TMPDIR:-/tmp}}/pytrack-merge-${SLURM_JOB_ID:-$$}"
+          mkdir -p "$tmp" || exit 1
+          trap 'rm -rf "$tmp"' EXIT
+          if [ -f "$MERGED" ]; then cp "$MERGED" "$tmp/merged.sqlite" || exit 1; fi
+          "$PYTRACK" merge "$tmp/merged.sqlite" "${shards[@]}" || exit 1
+          "$PYTRACK" plan "${SELECT[@]}" ${cache_args[@]+"${cache_args[@]}"} --shards "$SHARDS" --missing --db "$tmp/merged.sqlite" | head -n 1
+          "$PYTRACK" status --db "$tmp/merged.sqlite" >/dev/null 2>&1  # folds any WAL into the file
+          cp "$tmp/merged.sqlite" "$WORK/.merged.sqlite.$$" && mv -f "$WORK/.merged.sqlite.$$" "$MERGED" || exit 1
+          echo "merged database: $MERGED"
           exit 0
         fi
 
