@@ -73,14 +73,16 @@ let package = Package(
         .testTarget(name: "PyTrackModelTests", dependencies: ["PyTrackModel", "PyTrackFormats", "PyTrackDomain"]),
         .testTarget(name: "PyTrackStatsTests", dependencies: ["PyTrackStats"]),
         .testTarget(name: "PyTrackStoreTests", dependencies: ["PyTrackStore", "PyTrackDomain"]),
-        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackStore", "PyTrackModel", "PyTrackTestSupport"]),
+        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackStore", "PyTrackModel", "PyTrackContent", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackComputeTests", dependencies: [
             "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
         ]),
         .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackLocalHubTests", dependencies: ["PyTrackLocalHub", "PyTrackHub", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackDemoSuiteTests", dependencies: ["PyTrackDemoSuite", "PyTrackTestSupport"]),
-        .testTarget(name: "pytrackTests", dependencies: ["pytrack", "PyTrackTestSupport", "PyTrackStore"]),
+        .testTarget(name: "pytrackTests", dependencies: [
+            "pytrack", "PyTrackTestSupport", "PyTrackStore", "PyTrackHub", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite:
 #   1. unit and integration tests (swift test: formats, stats vs numpy/scipy, store, hub against a
-#      local test hub with faults, compute vs the numpy/scipy reference, report, CLI);
+#      local test hub with faults, compute vs the numpy/scipy reference, report, CLI; shards and merge;
+#      the Slurm job array on a real single-node Slurm that tools/slurm/start_slurm.sh starts, skipped
+#      with the reason where it cannot start);
 #   2. the demo end to end (release build), exactly as README's demo command runs it;
 #   3. independent checks of what the demo produced (checkpoint files, database rows for every
 #      checkpoint of both runs, report pages and SVGs) and the report in headless Chromium;
@@ -65,6 +67,9 @@ rm -rf Reports/demo db/demo.sqlite db/demo.sqlite-wal db/demo.sqlite-shm
 check "pytrack demo (release)" bash -c 'start=$(date +%s); .build/release/pytrack demo && echo "demo took $(( $(date +%s) - start )) s"'
 check "demo outputs (database rows, report files)" python3 tools/demo-suite/check_demo_outputs.py
 check "demo report in headless Chromium" python3 tools/report/check_report.py Reports/demo artifacts/demo-screenshots
+
+# The single-node Slurm the job-array test started (if any) is not needed any more.
+bash tools/slurm/stop_slurm.sh >/dev/null 2>&1 || true
 
 echo
 echo "pytrack: $passed passed, $failed failed, $skipped skipped"

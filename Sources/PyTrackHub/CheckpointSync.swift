@@ -271,20 +271,29 @@ public final class CheckpointSync {
             let id = self.progress?.fileStarted(label: label, size: t.file.size)
             var error: Error?
             var received: Int64 = 0
-            do {
-                let tmp = try self.cache.incomplete(repo: blob.repo, etag: blob.etag)
-                let report = try client.download(repo: blob.repo, revision: t.commit, file: t.file, to: tmp) { done in
-                    if let id { self.progress?.fileProgress(id, bytes: done) }
+            // Another process sharing the cache may have finished this blob since the plan: reuse it.
+            let reused = self.cache.hasBlob(repo: blob.repo, etag: blob.etag, size: t.file.size)
+            if !reused {
+                do {
+                    let tmp = try self.cache.claimIncomplete(repo: blob.repo, etag: blob.etag)
+                    do {
+                        let report = try client.download(repo: blob.repo, revision: t.commit, file: t.file, to: tmp) { done in
+                            if let id { self.progress?.fileProgress(id, bytes: done) }
+                        }
+                        received = report.bytesReceived
+                        try self.cache.commitIncomplete(repo: blob.repo, etag: blob.etag, from: tmp)
+                    } catch let e {
+                        self.cache.releaseIncomplete(repo: blob.repo, etag: blob.etag, from: tmp)
+                        throw e
+                    }
+                } catch let e {
+                    error = e
                 }
-                received = report.bytesReceived
-                try self.cache.commitIncomplete(repo: blob.repo, etag: blob.etag)
-            } catch let e {
-                error = e
             }
             if let id { self.progress?.fileFinished(id, ok: error == nil) }
             self.lock.withLock {
                 summary.bytesDownloaded += received
-                if error == nil { summary.filesDownloaded += 1 }
+                if error == nil { if reused { summary.filesReused += 1 } else { summary.filesDownloaded += 1 } }
                 for i in waiting[blob] ?? [] {
                     if let error, failures[i] == nil { failures[i] = "\(t.file.path): \(error)" }
                     pending[i]?.remove(blob)

@@ -86,13 +86,47 @@ public struct HubCache: Sendable {
         return n == size
     }
 
-    /// Moves a verified `blobs/<etag>.incomplete` to `blobs/<etag>` (atomic rename).
-    public func commitIncomplete(repo: String, etag: String) throws {
-        let from = try incomplete(repo: repo, etag: etag), to = try blob(repo: repo, etag: etag)
-        guard rename(from.path, to.path) == 0 else {
+    /// A download's own temp file, `blobs/<etag>.<host>-<pid>-<random>.incomplete`, so processes on
+    /// different nodes sharing one cache (NFS, Lustre, GPFS: no reliable flock) never write the same file.
+    /// A partial left by an earlier run (`blobs/<etag>.incomplete`, or the temp file of a process of this
+    /// host that is gone) is taken over with an atomic rename, so only one process resumes it.
+    public func claimIncomplete(repo: String, etag: String) throws -> URL {
+        let shared = try incomplete(repo: repo, etag: etag)
+        let folder = shared.deletingLastPathComponent()
+        let host = HubCache.hostTag
+        let mine = folder.appendingPathComponent("\(etag).\(host)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).incomplete")
+        if rename(shared.path, mine.path) == 0 { return mine }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names.sorted() where name.hasPrefix(etag + "." + host + "-") && name.hasSuffix(".incomplete") {
+            let pidText = name.dropFirst(etag.count + host.count + 2).split(separator: "-").first ?? ""
+            guard let pid = Int32(pidText), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            if rename(folder.appendingPathComponent(name).path, mine.path) == 0 { break }
+        }
+        return mine
+    }
+
+    /// Moves a verified temp file from `claimIncomplete` to `blobs/<etag>` (atomic rename; a blob another
+    /// process finished meanwhile is replaced by identical, verified bytes).
+    public func commitIncomplete(repo: String, etag: String, from temp: URL) throws {
+        let to = try blob(repo: repo, etag: etag)
+        guard rename(temp.path, to.path) == 0 else {
             throw HubError.cache(path: to.path, reason: "cannot rename the finished download: \(String(cString: strerror(errno)))")
         }
     }
+
+    /// After a failed download: leaves its partial as `blobs/<etag>.incomplete` for a later run to resume.
+    public func releaseIncomplete(repo: String, etag: String, from temp: URL) {
+        guard let shared = try? incomplete(repo: repo, etag: etag) else { return }
+        if rename(temp.path, shared.path) != 0 { unlink(temp.path) }
+    }
+
+    /// This host's name as a file-name component.
+    static let hostTag: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let name = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "host"
+        let safe = name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" }
+        return safe.isEmpty ? "host" : String(safe.prefix(64))
+    }()
 
     /// Points `snapshots/<commit>/<path>` at `blobs/<etag>` with a relative symlink (replacing any
     /// previous entry), like huggingface_hub.
@@ -102,7 +136,7 @@ public struct HubCache: Sendable {
         try makeFolder(link.deletingLastPathComponent())
         let depth = try HubCache.pathComponents(path).count  // folders below snapshots/<commit>/
         let target = String(repeating: "../", count: depth + 1) + "blobs/" + etag
-        let tmp = link.path + ".pytrack-link"
+        let tmp = link.path + ".pytrack-link.\(getpid())-\(UInt32.random(in: 0...UInt32.max))"  // one per process
         unlink(tmp)
         guard symlink(target, tmp) == 0 else {
             throw HubError.cache(path: link.path, reason: "cannot create symlink: \(String(cString: strerror(errno)))")

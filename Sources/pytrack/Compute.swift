@@ -20,6 +20,9 @@ struct Compute: AsyncParsableCommand {
           pytrack compute --manifest manifests/pythia-160m.json --steps log,1000-5000
           pytrack compute --model EleutherAI/pythia-70m --steps 0,143000 --threads 2
           pytrack compute --file ./model.safetensors --model local/my-run --step 1000
+          pytrack compute --manifest manifests/pythia-160m.json --shard 3/64 --db $TMPDIR/shard-3.sqlite
+        With --shard i/N it computes exactly shard i of the plan `pytrack plan --shards N` prints for the
+        same selection (the cache only; merge the shards' databases with `pytrack merge`).
         """
     )
 
@@ -49,6 +52,12 @@ struct Compute: AsyncParsableCommand {
     @Option(name: .long, help: "Most memory one matrix may need, in GiB; a larger one fails its checkpoint before allocating. Default: 3/4 of physical memory (or of the cgroup limit).")
     var maxMemoryGb: Double?
 
+    @Option(name: .long, help: "Compute only shard i of N (0-based) of the deterministic plan `pytrack plan --shards N` prints.")
+    var shard: ShardSpec?
+
+    @Option(name: .customLong("missing-from"), help: "With --shard: plan only the units this (merged) database lacks, as `pytrack plan --missing` lists them.")
+    var missingFrom: String?
+
     @Flag(name: .long, help: "Recompute matrices even when their stored results are current.")
     var recompute = false
 
@@ -62,10 +71,12 @@ struct Compute: AsyncParsableCommand {
             guard model.count == 1 else { throw ValidationError("--file needs exactly one --model NAME") }
             guard let step, step >= 0 else { throw ValidationError("--file needs --step N (N >= 0)") }
             guard manifest.isEmpty, steps == nil else { throw ValidationError("--file cannot be combined with --manifest or --steps") }
+            guard shard == nil, missingFrom == nil else { throw ValidationError("--file cannot be combined with --shard or --missing-from") }
         } else {
             guard !model.isEmpty || !manifest.isEmpty else { throw ValidationError("give --model ORG/NAME, --manifest FILE, or --file PATH") }
             if step != nil { throw ValidationError("--step is for --file; use --steps SPEC with the cache") }
             if let steps { _ = try parseSpec(steps) }
+            if missingFrom != nil && shard == nil { throw ValidationError("--missing-from needs --shard i/N") }
         }
     }
 
@@ -105,9 +116,11 @@ struct Compute: AsyncParsableCommand {
         var repos: [String] = []
         var groups: [RunGroup] = []
         var manifestSpec: StepSpec?
+        var manifestRuns: [WorkUnitLister.Run] = []
         for path in manifest {
             let m = try Manifest.load(from: URL(fileURLWithPath: path))
             repos += m.repositories
+            manifestRuns += WorkUnitLister.runs(of: m)
             groups.append(m.group)
             manifestSpec = manifestSpec ?? m.steps
         }
@@ -117,6 +130,11 @@ struct Compute: AsyncParsableCommand {
         }
         let spec = try steps.map(parseSpec) ?? manifestSpec ?? .all
         let cacheReader = HubCacheReader(root: HubEnvironment(cache: cache).cacheDirectory)
+        if let shard {
+            let runs = manifestRuns + repos.filter { repo in !manifestRuns.contains { $0.repo == repo } }
+                .map { WorkUnitLister.Run(repo: $0, schedule: nil) }
+            return (try shardPlan(shard, runs: runs, spec: spec, cache: cacheReader), groups)
+        }
         var plan = ComputePlan()
         for repo in repos {
             let available = ComputePlan.cachedSteps(model: repo, cache: cacheReader)
@@ -134,42 +152,37 @@ struct Compute: AsyncParsableCommand {
         return (plan, groups)
     }
 
+    /// The cache plan of shard `shard`'s units (`ShardPlan` over the `WorkUnitLister` units; less those
+    /// `--missing-from` holds). Unmatched SPEC terms are reported by shard 0 only.
+    private func shardPlan(_ shard: ShardSpec, runs: [WorkUnitLister.Run], spec: StepSpec, cache: HubCacheReader) throws -> ComputePlan {
+        let lister = WorkUnitLister(cache: cache)
+        var (units, unmatched) = lister.units(runs: runs, spec: spec)
+        if let missingFrom {
+            guard FileManager.default.fileExists(atPath: missingFrom) else {
+                throw ComputeRunFailure(message: "--missing-from \(missingFrom): no such database")
+            }
+            units = try WorkUnitLister.notComputed(units, in: try PyTrackDatabase(path: missingFrom))
+        }
+        let mine = ShardPlan(units: units, count: shard.count).units(of: shard)
+        let byModel = Dictionary(grouping: mine, by: \.model)
+        var plan = ComputePlan.fromCache(models: byModel.keys.sorted(), steps: { byModel[$0, default: []].map(\.step) },
+                                         cache: cache, isDemo: demo)
+        if demo == false {
+            plan.units = plan.units.map { var u = $0; u.isDemo = Self.isDemo(u.model); return u }
+        }
+        if shard.index == 0 { plan.missing += unmatched }
+        FileHandle.standardError.write(Data("pytrack compute: shard \(shard): \(mine.count) of \(units.count) unit(s)\n".utf8))
+        return plan
+    }
+
     private func parseSpec(_ text: String) throws -> StepSpec {
         do { return try StepSpec(parsing: text) } catch { throw ValidationError("--steps: \(error)") }
     }
 
-    /// Steps of `spec` to compute: `all`, `log` and `A-B` pick from what is cached; an explicit `N` or
-    /// `A:B:S` step is requested even when absent (it is then reported missing, like an empty range).
+    /// Steps of `spec` to compute from the cached ones (`WorkUnitLister.select`).
     static func select(_ spec: StepSpec, available: [Int]) -> (steps: [Int], unmatched: [(step: Int, reason: String)]) {
-        let present = Set(available)
-        var chosen = Set<Int>()
-        var unmatched: [(step: Int, reason: String)] = []
-        for term in spec.terms {
-            switch term {
-            case .all: chosen.formUnion(present)
-            case .log: chosen.formUnion(PythiaSuite.logSteps.filter(present.contains))
-            case let .step(n): chosen.insert(n)
-            case let .range(a, b):
-                let hits = present.filter { $0 >= a && $0 <= b }
-                if hits.isEmpty { unmatched.append((a, "no cached step in \(a)-\(b)")) }
-                chosen.formUnion(hits)
-            case let .stride(a, b, s):
-                // Each step of a short stride is requested (absent ones are reported missing); a long one
-                // (0:999999999:1) is resolved against the cache, never expanded into a huge list.
-                if (b - a) / s < maxExpandedStride {
-                    chosen.formUnion(Swift.stride(from: a, through: b, by: s))
-                } else {
-                    let hits = present.filter { $0 >= a && $0 <= b && ($0 - a) % s == 0 }
-                    if hits.isEmpty { unmatched.append((a, "no cached step in \(a):\(b):\(s)")) }
-                    chosen.formUnion(hits)
-                }
-            }
-        }
-        return (chosen.sorted(), unmatched)
+        WorkUnitLister.select(spec, available: available, noun: "cached step")
     }
-
-    /// Strides with more steps than this are matched against the cached steps instead of expanded.
-    static let maxExpandedStride = 100_000
 
     /// Synthetic demo repositories (tools/demo-suite) live under the `pytrack-demo` organisation.
     static func isDemo(_ model: String) -> Bool { model.hasPrefix("pytrack-demo/") }

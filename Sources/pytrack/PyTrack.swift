@@ -15,7 +15,8 @@ struct PyTrack: AsyncParsableCommand {
           pytrack report
         """,
         version: "0.1.0",
-        subcommands: [Sync.self, Compute.self, Report.self, Export.self, Inspect.self, Demo.self, Status.self]
+        subcommands: [Sync.self, Compute.self, Report.self, Export.self, Inspect.self, Demo.self, Status.self,
+                      Plan.self, Merge.self, Slurm.self]
     )
 }
 

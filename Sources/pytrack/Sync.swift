@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PyTrackCompute
 import PyTrackDomain
 import PyTrackFormats
 import PyTrackHub
@@ -32,6 +33,9 @@ struct Sync: AsyncParsableCommand {
     @Option(name: .long, help: "Steps SPEC. Default: the manifest's, else all.")
     var steps: String?
 
+    @Option(name: .long, help: "Fetch only shard i of N of `pytrack plan --shards N` (a per-task cache on a cluster; a manifest with a pythia or explicit schedule).")
+    var shard: ShardSpec?
+
     @Option(name: .long, help: "Parallel transfers.")
     var jobs: Int = 4
 
@@ -47,6 +51,7 @@ struct Sync: AsyncParsableCommand {
         if manifest != nil && !model.isEmpty { throw ValidationError("give either --manifest or --model, not both") }
         if jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be between 1 and 64") }
         for m in model where !Manifest.isRepositoryName(m) { throw ValidationError("--model \(m): expected ORG/NAME") }
+        if shard != nil && manifest == nil { throw ValidationError("--shard needs --manifest (its schedule lists the units)") }
     }
 
     func run() async throws {
@@ -73,7 +78,16 @@ struct Sync: AsyncParsableCommand {
             if let group { try db.recordGroup(group) }
             sync.record = SyncRecorder.recording(into: db, source: env.endpoint)
         }
-        let summary = try sync.run(request)
+        let summary: SyncSummary
+        if let shard {
+            guard let part = try runShard(shard, request: request, manifest: manifest!, sync: sync, cache: env.cacheDirectory) else {
+                print("sync: shard \(shard) has no units")
+                return
+            }
+            summary = part
+        } else {
+            summary = try sync.run(request)
+        }
         if dryRun {
             for f in summary.planned {
                 print(TerminalText.escaped("\(f.cached ? "cached" : "fetch ") \(f.repo)@\(f.revision) \(f.path) \(SyncProgress.bytes(f.size))"))
@@ -90,5 +104,36 @@ struct Sync: AsyncParsableCommand {
             FileHandle.standardError.write(Data(text.utf8))
             throw ExitCode(1)
         }
+    }
+
+    /// Syncs the units of one shard of `pytrack plan` (the same plan `compute --shard` computes), one
+    /// repository at a time, each with its explicit step list.
+    private func runShard(_ shard: ShardSpec, request: SyncRequest, manifest path: String, sync: CheckpointSync, cache: URL) throws -> SyncSummary? {
+        let m = try Manifest.load(from: URL(fileURLWithPath: path))
+        if case .hub = m.schedule {
+            throw ValidationError("--shard: \(path) has a hub schedule, whose steps come from the cache; sync into a shared cache instead")
+        }
+        let lister = WorkUnitLister(cache: HubCacheReader(root: cache))
+        let units = lister.units(runs: WorkUnitLister.runs(of: m), spec: request.steps).units
+        let mine = ShardPlan(units: units, count: shard.count).units(of: shard)
+        var total: SyncSummary?
+        for repo in m.repositories {
+            let steps = mine.filter { $0.model == repo }.map(\.step)
+            guard !steps.isEmpty else { continue }
+            var part = request
+            part.repositories = [repo]
+            part.steps = try StepSpec(parsing: steps.map(String.init).joined(separator: ","))
+            let s = try sync.run(part)
+            guard var sum = total else { total = s; continue }
+            sum.outcomes += s.outcomes
+            sum.planned += s.planned
+            sum.repositoryProblems += s.repositoryProblems
+            sum.filesDownloaded += s.filesDownloaded
+            sum.filesReused += s.filesReused
+            sum.bytesDownloaded += s.bytesDownloaded
+            sum.seconds += s.seconds
+            total = sum
+        }
+        return total
     }
 }

@@ -1,3 +1,4 @@
+import PyTrackDomain
 import XCTest
 @testable import PyTrackReport
 
@@ -27,5 +28,22 @@ final class ModelPairTests: XCTestCase {
         XCTAssertEqual(ModelPair.folderName(".."), "_..")
         XCTAssertEqual(ModelPair.folderName("a/../b"), "a_.._b")
         XCTAssertEqual(ModelPair.folderName("x\u{1B}]2;y"), "x__2_y")
+    }
+
+    func testRecordedGroupsMakeThePagesAndSeedRunsStayOnTheirGroupsPage() {
+        let demo = RunGroup(name: "demo", runs: [
+            .init(repo: "d/tiny", role: .standard, data: .standard),
+            .init(repo: "d/other-name", role: .deduped, data: .deduped),
+            .init(repo: "d/tiny-deduped-seed1", role: .seed, data: .deduped),
+        ])
+        let pairs = ModelPair.pairs(of: ["d/tiny", "d/other-name", "d/tiny-deduped-seed1", "E/p-70m", "E/p-70m-deduped"],
+                                    groups: [demo])
+        XCTAssertEqual(pairs.count, 2, "one page per group: \(pairs.map(\.title))")
+        let page = pairs.first { $0.standard == "d/tiny" }
+        XCTAssertEqual(page?.deduped, "d/other-name", "the manifest's deduped key, not the name, pairs the runs")
+        XCTAssertEqual(page?.seeds, ["d/tiny-deduped-seed1"])
+        XCTAssertTrue(page?.title.hasSuffix("(+1 seed run)") ?? false)
+        let inferred = pairs.first { $0.standard == "E/p-70m" }
+        XCTAssertEqual(inferred?.deduped, "E/p-70m-deduped", "runs in no recorded group are paired by name")
     }
 }
