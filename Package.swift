@@ -39,7 +39,7 @@ let package = Package(
 
         // Zip (torch .bin) is read by our own small zip64-aware directory reader over the mmap:
         // ZIPFoundation extracts entries by copying, and tensor data must be read in place.
-        .target(name: "PyTrackFormats"),
+        .target(name: "PyTrackFormats", swiftSettings: swift6),
         .target(name: "PyTrackModel", dependencies: ["PyTrackDomain", "PyTrackFormats"], swiftSettings: swift6),
         .target(name: "PyTrackStats", dependencies: ["CLapack"], swiftSettings: swift6),
         .target(name: "PyTrackStore", dependencies: [
@@ -48,21 +48,21 @@ let package = Package(
         ], swiftSettings: swift6),
         .target(name: "PyTrackHub", dependencies: [
             "CCurl", "PyTrackFormats", "PyTrackModel", "PyTrackContent",
-        ]),
+        ], swiftSettings: swift6),
         .target(name: "PyTrackCompute", dependencies: [
             "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub", "PyTrackContent",
-        ]),
+        ], swiftSettings: swift6),
         .target(name: "PyTrackReport", dependencies: ["PyTrackDomain", "PyTrackStore", "PyTrackStats"], swiftSettings: swift6),
         // A local Hugging Face hub on POSIX sockets (HTTP/1.1, two listeners): serves the demo suite
         // without Python. Not SwiftNIO: that stack adds minutes to every clean build.
-        .target(name: "PyTrackLocalHub", dependencies: ["PyTrackContent"]),
+        .target(name: "PyTrackLocalHub", dependencies: ["PyTrackContent"], swiftSettings: swift6),
         // The embedded demo suite and its manifest, shipped as resources beside the binary.
-        .target(name: "PyTrackDemoSuite", resources: [.copy("demo-hub"), .copy("demo.json")]),
+        .target(name: "PyTrackDemoSuite", resources: [.copy("demo-hub"), .copy("demo.json")], swiftSettings: swift6),
         .executableTarget(name: "pytrack", dependencies: [
             "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
             "PyTrackHub", "PyTrackCompute", "PyTrackReport", "PyTrackLocalHub", "PyTrackDemoSuite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: swift6),
 
         // Shared by the test targets: runs the built `pytrack` executable, probes python3 modules.
         .target(name: "PyTrackTestSupport", path: "Tests/PyTrackTestSupport"),
@@ -84,5 +84,5 @@ let package = Package(
             "pytrack", "PyTrackTestSupport", "PyTrackStore", "PyTrackHub", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

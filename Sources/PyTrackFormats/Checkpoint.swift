@@ -16,7 +16,7 @@ public enum CheckpointFormat: String, Sendable, Codable {
 ///
 ///     let ckpt = try Checkpoint.open("snapshots/abc123")
 ///     let w = try ckpt.floats("gpt_neox.layers.0.attention.dense.weight")
-public final class Checkpoint: @unchecked Sendable {
+public final class Checkpoint: @unchecked Sendable {  // immutable after open; the files it reads from are Sendable readers
     /// The file or directory it was opened from.
     public let path: String
     public let format: CheckpointFormat

@@ -11,7 +11,7 @@ import Darwin
 /// Headers and directories are parsed from the map; tensor data is read with `read(offset:count:into:)`,
 /// which goes through `pread` and reports a file truncated underneath as an error (touching a mapped page
 /// past the new end of the file would kill the process with SIGBUS instead).
-public final class MappedFile: @unchecked Sendable {
+public final class MappedFile: @unchecked Sendable {  // the mapping and descriptor never change after init; reads are pread
     /// The path the file was opened from.
     public let path: String
     /// The mapped bytes (empty for an empty file).

@@ -3,7 +3,7 @@
 /// Layout: u64 little-endian header length N, N bytes of UTF-8 JSON
 /// `{name: {dtype, shape, data_offsets: [b, e]}, "__metadata__": {...}}`, then the data region,
 /// which the tensors must tile exactly (no gaps, no overlap, `e - b == numel * dtype size`).
-public final class SafetensorsFile: MappedTensorFile, @unchecked Sendable {
+public final class SafetensorsFile: MappedTensorFile, @unchecked Sendable {  // immutable after init; reads use pread
     /// Largest header accepted (bytes).
     public static let maxHeaderLength: UInt64 = 100_000_000
 

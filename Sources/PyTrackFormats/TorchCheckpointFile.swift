@@ -2,7 +2,7 @@ import Foundation
 
 /// A PyTorch `.bin` written by `torch.save(state_dict)`: a zip of stored members
 /// `<prefix>/data.pkl` and `<prefix>/data/<key>`. Tensors are read in place from the memory map.
-public final class TorchCheckpointFile: MappedTensorFile, @unchecked Sendable {
+public final class TorchCheckpointFile: MappedTensorFile, @unchecked Sendable {  // immutable after init; reads use pread
     public let path: String
     /// Tensors in state-dict order.
     public let tensors: [TensorInfo]

@@ -359,7 +359,7 @@ public final class CheckpointSync {
     private func parallel(count: Int, jobs: Int, _ body: @escaping (HubClient, Int) -> Void) throws {
         guard count > 0 else { return }
         let workers = min(jobs, count)
-        let clients = try (0..<workers).map { _ in try makeClient() }
+        let work = WorkerBody(run: body, clients: try (0..<workers).map { _ in try makeClient() })
         let counter = WorkCounter()
         let group = DispatchGroup()
         for w in 0..<workers {
@@ -368,7 +368,7 @@ public final class CheckpointSync {
                 while true {
                     let i = counter.next()
                     if i >= count { break }
-                    body(clients[w], i)
+                    work.run(work.clients[w], i)
                 }
                 group.leave()
             }
@@ -379,8 +379,16 @@ public final class CheckpointSync {
     }
 }
 
+/// The work `parallel` hands to its threads. @unchecked: the closures sync passes read locals no thread
+/// writes during the run and change shared state only under `CheckpointSync.lock`; client w is used by
+/// worker w alone.
+private struct WorkerBody: @unchecked Sendable {
+    let run: (HubClient, Int) -> Void
+    let clients: [HubClient]
+}
+
 /// Hands out 0, 1, 2, ... to worker threads.
-private final class WorkCounter: @unchecked Sendable {
+private final class WorkCounter: @unchecked Sendable {  // `value` is guarded by `lock`
     private let lock = NSLock()
     private var value = 0
 

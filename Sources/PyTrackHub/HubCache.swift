@@ -123,7 +123,8 @@ public struct HubCache: Sendable {
     /// This host's name as a file-name component.
     static let hostTag: String = {
         var buffer = [CChar](repeating: 0, count: 256)
-        let name = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "host"
+        let name = gethostname(&buffer, buffer.count) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "host"
         let safe = name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" }
         return safe.isEmpty ? "host" : String(safe.prefix(64))
     }()

@@ -94,7 +94,7 @@ public final class LocalHubServer {
 }
 
 /// The READY line, handed from the reader thread.
-private final class LineBox: @unchecked Sendable {
+private final class LineBox: @unchecked Sendable {  // `line` is guarded by `lock`
     private let lock = NSLock()
     private var line: String?
     func set(_ s: String) { lock.withLock { line = s } }

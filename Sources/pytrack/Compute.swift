@@ -7,7 +7,7 @@ import PyTrackModel
 import PyTrackStore
 
 /// `pytrack compute`: checkpoints (HF cache or a local file) -> per-matrix statistics in the database.
-struct Compute: AsyncParsableCommand {
+struct Compute: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compute",
         abstract: "Compute per-matrix statistics of synced checkpoints into the database (incremental).",
@@ -80,7 +80,7 @@ struct Compute: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func run() throws {
         var (plan, groups) = try makePlan()
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: database.db).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
@@ -98,7 +98,8 @@ struct Compute: AsyncParsableCommand {
             FileHandle.standardError.write(Data("pytrack compute: \(kept.count) requested step(s) not in the cache but already computed; stored results kept\n".utf8))
         }
         let budget = maxMemoryGb.map { MemoryBudget(gigabytes: $0) } ?? .default
-        let engine = ComputeEngine(database: db, options: ComputeOptions(threads: threads, recompute: recompute, memoryBudget: budget))
+        let engine = ComputeEngine(database: db, options: ComputeOptions(threads: threads, recompute: recompute, memoryBudget: budget,
+                                                                            blasThreads: ComputeOptions.blasThreadsSharing(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)))
         let summary = engine.run(plan)
         FileHandle.standardError.write(Data("pytrack compute: \(summary.line)\n".utf8))
         if !summary.succeeded {

@@ -9,7 +9,7 @@ import PyTrackReport
 import PyTrackStore
 
 /// `pytrack demo`: the whole pipeline on the embedded demo suite, offline, from any folder.
-struct Demo: AsyncParsableCommand {
+struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run sync -> compute -> report on the embedded demo suite (a trained tiny GPT-NeoX suite), offline.",
@@ -50,7 +50,7 @@ struct Demo: AsyncParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
-    func run() async throws {
+    func run() throws {
         let started = Date()
         let fm = FileManager.default
         let shipped = DemoSuite.resources()
@@ -110,7 +110,8 @@ struct Demo: AsyncParsableCommand {
                                          steps: { ComputePlan.cachedSteps(model: $0, cache: reader) },
                                          cache: reader, isDemo: true)
         say("[3/4] compute \(plan.units.count) checkpoints into \(db)")
-        let engine = ComputeEngine(database: database, options: ComputeOptions(threads: threads))
+        let engine = ComputeEngine(database: database, options: ComputeOptions(threads: threads,
+            blasThreads: ComputeOptions.blasThreadsSharing(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)))
         let computed = engine.run(plan)
         say("      \(computed.line)")
         if !computed.succeeded {

@@ -4,7 +4,7 @@ import PyTrackStore
 
 /// `pytrack export`: the store as tidy rows (`model, step, layer, matrix, metric, value`) for pandas/polars,
 /// or with `--spectra` the stored spectra (`model, step, layer, matrix, kind, index, value`).
-struct Export: AsyncParsableCommand {
+struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write computed metrics (or spectra) as tidy CSV or JSON rows.",
@@ -37,7 +37,7 @@ struct Export: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func run() throws {
         guard let format = TidyExporter.Format(rawValue: format) else { throw ExitCode.validationFailure }
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw ExportFailure(message: "\(database.db): no database here (run pytrack compute first)")

@@ -4,7 +4,7 @@ import PyTrackFormats
 import PyTrackModel
 
 /// `pytrack inspect FILE|DIR [--json]`: what a checkpoint holds and how pytrack will name it.
-struct Inspect: AsyncParsableCommand {
+struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show a checkpoint's format, tensors, architecture and matrix catalog.",
@@ -24,7 +24,7 @@ struct Inspect: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
-    func run() async throws {
+    func run() throws {
         let report = try InspectReport(path: path)
         if json {
             let encoder = JSONEncoder()

@@ -4,7 +4,7 @@ import PyTrackCompute
 import PyTrackStore
 
 /// `pytrack merge OUT SHARD...`: folds shard databases into one and rebuilds the cross-shard rows.
-struct Merge: AsyncParsableCommand {
+struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Merge shard databases (from compute --shard) into one, then rebuild derived rows.",
@@ -29,7 +29,7 @@ struct Merge: AsyncParsableCommand {
         guard !shards.isEmpty else { throw ValidationError("give at least one SHARD database") }
     }
 
-    func run() async throws {
+    func run() throws {
         let start = Date()
         let db = try PyTrackDatabase(path: out)
         let summary = try db.merge(shards: shards)

@@ -6,7 +6,7 @@ import PyTrackModel
 import PyTrackStore
 
 /// `pytrack plan`: the deterministic assignment of (run, step) units to N shards, balanced by bytes.
-struct Plan: AsyncParsableCommand {
+struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Assign (run, step) work units to N shards, balanced by bytes to read (deterministic).",
@@ -53,7 +53,7 @@ struct Plan: AsyncParsableCommand {
         for name in model where !Manifest.isRepositoryName(name) { throw ValidationError("--model '\(name)' is not ORG/NAME") }
     }
 
-    func run() async throws {
+    func run() throws {
         let selection = try PlanSelection(manifests: manifest, models: model, steps: steps, cache: cache)
         var units = selection.units
         let listed = units.count

@@ -3,7 +3,7 @@ import Foundation
 import PyTrackFormats
 
 /// The `pytrack` root command: sync -> compute -> report, plus export, inspect, demo and status.
-struct PyTrack: AsyncParsableCommand {
+struct PyTrack: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pytrack",
         abstract: "Track the training dynamics of the Pythia checkpoint series.",
@@ -23,16 +23,12 @@ struct PyTrack: AsyncParsableCommand {
 /// Entry point: maps errors onto the exit-code contract (0 ok, 1 user-facing error, 2 usage error).
 @main
 enum PyTrackMain {
-    static func main() async {
+    static func main() {
         // A file size limit (RLIMIT_FSIZE) must fail the write with EFBIG and a message, not kill us.
         signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try PyTrack.parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try command.run()
         } catch {
             exit(with: error)
         }

@@ -4,7 +4,7 @@ import PyTrackReport
 import PyTrackStore
 
 /// `pytrack report`: renders the database as static HTML + SVG under Reports/.
-struct Report: AsyncParsableCommand {
+struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Render deduped-vs-standard comparisons as static HTML + SVG (opens from disk, no network).",
@@ -28,7 +28,7 @@ struct Report: AsyncParsableCommand {
     @Option(name: .long, help: "Layer of the matrices in the spectrum figures (default: the middle layer).")
     var matrixLayer: Int?
 
-    func run() async throws {
+    func run() throws {
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw ReportError.noComputedData(database: database.db)
         }

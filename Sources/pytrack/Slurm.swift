@@ -4,7 +4,7 @@ import PyTrackCompute
 import PyTrackModel
 
 /// `pytrack slurm`: writes the sbatch job-array script that runs `compute --shard` on a cluster.
-struct Slurm: AsyncParsableCommand {
+struct Slurm: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slurm",
         abstract: "Write a Slurm job-array script: one `compute --shard i/N` per task, then a merge job.",
@@ -94,7 +94,7 @@ struct Slurm: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func run() throws {
         let manifests = try manifest.map { ($0, try Manifest.load(from: URL(fileURLWithPath: $0))) }
         if taskCache, case .hub = manifests[0].1.schedule {
             throw SlurmScriptFailure(message: "\(manifests[0].0): --task-cache needs a pythia or explicit schedule (a hub schedule's steps come from a shared cache)")

@@ -5,7 +5,7 @@ import PyTrackFormats
 import PyTrackStore
 
 /// `pytrack status`: what is synced and computed, per model and step.
-struct Status: AsyncParsableCommand {
+struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show what is synced and computed, per model and step.",
@@ -26,7 +26,7 @@ struct Status: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
-    func run() async throws {
+    func run() throws {
         guard FileManager.default.fileExists(atPath: database.db) else {
             throw CLIError.noDatabase(path: database.db)
         }

@@ -8,7 +8,7 @@ import PyTrackModel
 import PyTrackStore
 
 /// `pytrack sync`: download checkpoints from the hub into the huggingface_hub cache and record them.
-struct Sync: AsyncParsableCommand {
+struct Sync: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
         abstract: "Download checkpoints from the Hugging Face hub into the huggingface_hub cache.",
@@ -54,7 +54,7 @@ struct Sync: AsyncParsableCommand {
         if shard != nil && manifest == nil { throw ValidationError("--shard needs --manifest (its schedule lists the units)") }
     }
 
-    func run() async throws {
+    func run() throws {
         var request: SyncRequest
         var endpoint = hub.endpoint
         var group: RunGroup?

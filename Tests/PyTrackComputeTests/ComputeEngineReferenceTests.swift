@@ -4,7 +4,7 @@ import XCTest
 import PyTrackStore
 
 /// Collects what the progress reporter writes.
-final class LineCollector: @unchecked Sendable {
+final class LineCollector: @unchecked Sendable {  // `text` is guarded by `lock`
     private let lock = NSLock()
     private var text = ""
     func write(_ s: String) { lock.withLock { text += s } }

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackStats
 import XCTest
 @testable import PyTrackCompute
 import PyTrackStore
@@ -37,7 +38,8 @@ final class ComputeProgressTests: XCTestCase {
     func testResultsDoNotDependOnTheThreadCount() throws {
         func run(_ threads: Int) throws -> [TidyRow] {
             let db = try PyTrackDatabase()
-            let engine = ComputeEngine(database: db, options: ComputeOptions(threads: threads),
+            let engine = ComputeEngine(database: db, options: ComputeOptions(threads: threads,
+                                                                             blasThreads: ComputeOptions.blasThreadsSharing(threads: threads)),
                                        progress: ComputeProgress(isTTY: false, write: { _ in }))
             let summary = engine.run(try ComputePlan.local(file: ComputeFixtures.weights("standard").path, model: "t/m", step: 1))
             XCTAssertTrue(summary.succeeded)
@@ -56,5 +58,19 @@ final class ComputeProgressTests: XCTestCase {
             XCTAssertEqual(x, y, accuracy: 1e-9 * max(abs(x), 1e-9), "\(a.matrix) \(a.metric)")
         }
         print("thread-count comparison: \(differing) of \(one.count) values differ in rounding only")
+    }
+
+    /// The process-wide OpenBLAS thread count changes only when the caller asks for it.
+    func testBLASThreadsAreLeftAloneUnlessAsked() throws {
+        let before = BLASThreads.count
+        defer { BLASThreads.set(before) }
+        BLASThreads.set(1)
+        let plan = try ComputePlan.local(file: ComputeFixtures.weights("standard").path, model: "t/m", step: 1)
+        _ = ComputeEngine(database: try PyTrackDatabase(), options: ComputeOptions(threads: 1),
+                          progress: ComputeProgress(isTTY: false, write: { _ in })).run(plan)
+        XCTAssertEqual(BLASThreads.count, 1, "not asked: left as it was")
+        _ = ComputeEngine(database: try PyTrackDatabase(), options: ComputeOptions(threads: 1, blasThreads: 2),
+                          progress: ComputeProgress(isTTY: false, write: { _ in })).run(plan)
+        XCTAssertEqual(BLASThreads.count, 2, "asked for 2")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 @testable import PyTrackFormats
 
@@ -64,12 +65,19 @@ final class CheckpointTests: XCTestCase {
         let ckpt = try Checkpoint.open(Fixtures.path("bin_sharded"))
         let names = ckpt.tensors.map(\.name)
         let serial = try names.map { try ckpt.floats($0).map(\.bitPattern) }
-        let results = UnsafeMutableBufferPointer<[UInt32]?>.allocate(capacity: names.count * 8)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        let results = Results(count: names.count * 8)
         DispatchQueue.concurrentPerform(iterations: names.count * 8) { i in
-            results[i] = try? ckpt.floats(names[i % names.count]).map(\.bitPattern)
+            results.set(i, try? ckpt.floats(names[i % names.count]).map(\.bitPattern))
         }
-        for i in 0..<(names.count * 8) { XCTAssertEqual(results[i], serial[i % names.count]) }
+        for i in 0..<(names.count * 8) { XCTAssertEqual(results.get(i), serial[i % names.count]) }
     }
+}
+
+/// One slot per concurrent read, written under a lock.
+private final class Results: Sendable {
+    private let slots: Mutex<[[UInt32]?]>
+
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ value: [UInt32]?) { slots.withLock { $0[i] = value } }
+    func get(_ i: Int) -> [UInt32]? { slots.withLock { $0[i] } }
 }

@@ -76,7 +76,7 @@ public enum PytrackCommand {
         return p
     }
 
-    private final class OutputBox: @unchecked Sendable {
+    private final class OutputBox: @unchecked Sendable {  // written by one reader thread, read after it joined
         var stdout = Data()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PyTrackDomain
 import PyTrackFormats
 import PyTrackModel
@@ -15,13 +16,22 @@ public struct ComputeOptions: Sendable {
     public var worker: MatrixWorker
     /// The most memory one matrix may need; a checkpoint with a larger one fails before allocating.
     public var memoryBudget: MemoryBudget
+    /// OpenBLAS threads per call, set (process-wide) when a run starts; nil leaves OpenBLAS as it is.
+    /// `ComputeOptions.blasThreadsSharing(threads:)` gives each worker an equal share of the cores.
+    public var blasThreads: Int?
 
     public init(threads: Int? = nil, recompute: Bool = false, worker: MatrixWorker = MatrixWorker(),
-                memoryBudget: MemoryBudget = .default) {
+                memoryBudget: MemoryBudget = .default, blasThreads: Int? = nil) {
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         self.recompute = recompute
         self.worker = worker
         self.memoryBudget = memoryBudget
+        self.blasThreads = blasThreads
+    }
+
+    /// Cores / workers (at least 1): what the CLI asks OpenBLAS for, so workers x BLAS threads = cores.
+    public static func blasThreadsSharing(threads: Int) -> Int {
+        max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, threads))
     }
 }
 
@@ -65,12 +75,13 @@ public struct ComputeSummary: Sendable {
 /// computing. Memory is bounded by an element budget over the matrices in flight (1.25 x the largest, at
 /// least 64 M elements), so two embeddings are never held at once, and the mapped pages of each finished
 /// tensor are released.
-/// OpenBLAS gets cores / threads threads per call.
-public final class ComputeEngine: @unchecked Sendable {
+/// OpenBLAS's thread count is left as it is unless `ComputeOptions.blasThreads` says otherwise.
+public final class ComputeEngine: Sendable {
     public let database: PyTrackDatabase
     public let options: ComputeOptions
     public let progress: ComputeProgress
-    private var notedMissingHeads = false
+    /// Whether the "no head count" note was printed (once per run).
+    private let notedMissingHeads = Mutex(false)
 
     public init(database: PyTrackDatabase, options: ComputeOptions = ComputeOptions(), progress: ComputeProgress = ComputeProgress()) {
         self.database = database
@@ -81,8 +92,7 @@ public final class ComputeEngine: @unchecked Sendable {
     /// Runs a plan; failures of single checkpoints are collected, not thrown.
     public func run(_ plan: ComputePlan) -> ComputeSummary {
         let start = Date()
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        BLASThreads.set(max(1, cores / options.threads))
+        if let blas = options.blasThreads { BLASThreads.set(blas) }
         var summary = ComputeSummary()
         summary.missing = plan.missing
         for m in plan.missing { progress.warn("\(m.model) step \(m.step): \(m.reason)") }
@@ -131,8 +141,7 @@ public final class ComputeEngine: @unchecked Sendable {
             (try? BoundedFile.read(url.path, limit: BoundedFile.configLimit)).flatMap { String(data: $0, encoding: .utf8) }
         }
         let planned = try MatrixJobPlanner.jobs(checkpoint: checkpoint, configURL: unit.checkpoint.config)
-        if let note = planned.note, !notedMissingHeads {
-            notedMissingHeads = true
+        if let note = planned.note, notedMissingHeads.withLock({ noted in defer { noted = true }; return !noted }) {
             progress.note("note: \(note)")
         }
         if let warning = planned.unrecognisedWarning { progress.warn("\(weights): \(warning)") }
@@ -228,7 +237,7 @@ public final class ComputeEngine: @unchecked Sendable {
 /// smallest one that fits, else waits. So two embedding-sized matrices are never converted at once while
 /// the other workers keep busy with small ones: peak memory ~ the largest matrix's working set, plus a
 /// little, whatever the thread count.
-private final class ExecutionState: @unchecked Sendable {
+private final class ExecutionState: @unchecked Sendable {  // every mutable field is read and written under `condition`
     private let condition = NSCondition()
     private var jobs: ArraySlice<MatrixJob>
     private let budget: Int

@@ -5,7 +5,7 @@ import PyTrackFormats
 /// redraws one status line (at most ~5 times a second); otherwise it prints a plain line per checkpoint.
 /// Warnings and per-checkpoint outcomes are always printed as whole lines, control characters escaped
 /// (`TerminalText`). Thread-safe.
-public final class ComputeProgress: @unchecked Sendable {
+public final class ComputeProgress: @unchecked Sendable {  // every mutable field is guarded by `lock`
     private let lock = NSLock()
     private let isTTY: Bool
     private let write: @Sendable (String) -> Void
