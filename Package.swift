@@ -5,8 +5,9 @@ import PackageDescription
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 // One target per concern; dependencies point one way (docs/architecture.md):
-// Domain and Content at the bottom; Model -> Domain, Formats; Store -> Domain; Hub -> Formats, Model, Content (no Store);
-// Compute -> Formats, Model, Stats, Store, Hub (cache layout), Content; Report -> Store, Stats;
+// Domain and Content at the bottom; Cache -> Formats, Content; Model -> Domain, Formats; Store -> Domain;
+// Hub -> Cache, Formats, Model, Content (no Store); Compute -> Cache, Formats, Model, Stats, Store, Content (no Hub);
+// Report -> Domain, Store, Stats;
 // LocalHub (a hub on sockets) and DemoSuite (resources) stand alone; the CLI on top.
 let package = Package(
     name: "pytrack",
@@ -14,8 +15,8 @@ let package = Package(
     products: [
         .executable(name: "pytrack", targets: ["pytrack"]),
         .library(name: "PyTrackCore", targets: [
-            "PyTrackContent", "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
-            "PyTrackHub", "PyTrackCompute", "PyTrackReport", "PyTrackLocalHub",
+            "PyTrackCache", "PyTrackContent", "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats",
+            "PyTrackStore", "PyTrackHub", "PyTrackCompute", "PyTrackReport", "PyTrackLocalHub",
         ]),
     ],
     dependencies: [
@@ -34,6 +35,9 @@ let package = Package(
         // SHA-256 (OpenSSL EVP) and the checkpoint content key shared by sync and compute.
         .target(name: "PyTrackContent", dependencies: ["COpenSSL"], swiftSettings: swift6),
 
+        // The huggingface_hub cache layout (validated paths, located checkpoints), no network: under Hub and Compute.
+        .target(name: "PyTrackCache", dependencies: ["PyTrackFormats", "PyTrackContent"], swiftSettings: swift6),
+
         // Typed domain values every stage shares (run groups, ...): no dependencies.
         .target(name: "PyTrackDomain", swiftSettings: swift6),
 
@@ -47,10 +51,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: swift6),
         .target(name: "PyTrackHub", dependencies: [
-            "CCurl", "PyTrackFormats", "PyTrackModel", "PyTrackContent",
+            "CCurl", "PyTrackCache", "PyTrackFormats", "PyTrackModel", "PyTrackContent",
         ], swiftSettings: swift6),
         .target(name: "PyTrackCompute", dependencies: [
-            "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackHub", "PyTrackContent",
+            "PyTrackCache", "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackContent",
         ], swiftSettings: swift6),
         .target(name: "PyTrackReport", dependencies: ["PyTrackDomain", "PyTrackStore", "PyTrackStats"], swiftSettings: swift6),
         // A local Hugging Face hub on POSIX sockets (HTTP/1.1, two listeners): serves the demo suite
@@ -59,7 +63,7 @@ let package = Package(
         // The embedded demo suite and its manifest, shipped as resources beside the binary.
         .target(name: "PyTrackDemoSuite", resources: [.copy("demo-hub"), .copy("demo.json")], swiftSettings: swift6),
         .executableTarget(name: "pytrack", dependencies: [
-            "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
+            "PyTrackCache", "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore",
             "PyTrackHub", "PyTrackCompute", "PyTrackReport", "PyTrackLocalHub", "PyTrackDemoSuite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swift6),
@@ -67,15 +71,16 @@ let package = Package(
         // Shared by the test targets: runs the built `pytrack` executable, probes python3 modules.
         .target(name: "PyTrackTestSupport", path: "Tests/PyTrackTestSupport"),
 
+        .testTarget(name: "PyTrackCacheTests", dependencies: ["PyTrackCache"]),
         .testTarget(name: "PyTrackDomainTests", dependencies: ["PyTrackDomain"]),
         .testTarget(name: "PyTrackContentTests", dependencies: ["PyTrackContent", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackFormatsTests", dependencies: ["PyTrackFormats"]),
         .testTarget(name: "PyTrackModelTests", dependencies: ["PyTrackModel", "PyTrackFormats", "PyTrackDomain"]),
         .testTarget(name: "PyTrackStatsTests", dependencies: ["PyTrackStats"]),
         .testTarget(name: "PyTrackStoreTests", dependencies: ["PyTrackStore", "PyTrackDomain"]),
-        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackStore", "PyTrackModel", "PyTrackContent", "PyTrackTestSupport"]),
+        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackCache", "PyTrackStore", "PyTrackModel", "PyTrackContent", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackComputeTests", dependencies: [
-            "PyTrackCompute", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
+            "PyTrackCompute", "PyTrackCache", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
         ]),
         .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackLocalHubTests", dependencies: ["PyTrackLocalHub", "PyTrackHub", "PyTrackTestSupport"]),

@@ -4,12 +4,6 @@ import PyTrackFormats
 /// What can go wrong while planning or computing; each description is one line naming the file,
 /// model/step or tensor and the problem (control characters in names escaped).
 public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The cache has no ref / snapshot for the revision.
-    case revisionNotInCache(model: String, revision: String, cache: String)
-    /// The snapshot exists but holds no weight file we can read.
-    case noWeights(model: String, revision: String, directory: String)
-    /// A local `--file` that does not exist.
-    case fileNotFound(path: String)
     /// The checkpoint could not be opened or a tensor could not be read.
     case unreadable(path: String, reason: String)
     /// A tensor whose shape does not fit its role (e.g. a fused QKV that is not 3d x d).
@@ -29,12 +23,6 @@ public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
 
     private var unescapedDescription: String {
         switch self {
-        case let .revisionNotInCache(model, revision, cache):
-            return "\(model) \(revision): not in the checkpoint cache \(cache) (run pytrack sync first)"
-        case let .noWeights(model, revision, directory):
-            return "\(model) \(revision): no model.safetensors or pytorch_model.bin (or shard index) in \(directory)"
-        case let .fileNotFound(path):
-            return "\(path): no such checkpoint file"
         case let .unreadable(path, reason):
             return "\(path): cannot read checkpoint: \(reason)"
         case let .badShape(path, tensor, shape, expected):

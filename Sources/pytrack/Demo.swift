@@ -1,3 +1,4 @@
+import PyTrackCache
 import ArgumentParser
 import Foundation
 import PyTrackCompute

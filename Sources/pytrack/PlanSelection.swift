@@ -1,3 +1,4 @@
+import PyTrackCache
 import Foundation
 import PyTrackCompute
 import PyTrackHub

@@ -1,3 +1,4 @@
+import PyTrackCache
 import Foundation
 import PyTrackModel
 import PyTrackTestSupport

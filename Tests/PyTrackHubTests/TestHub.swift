@@ -1,3 +1,4 @@
+import PyTrackCache
 import Foundation
 import XCTest
 @testable import PyTrackHub

@@ -1,3 +1,4 @@
+import PyTrackCache
 import Foundation
 
 /// One unit of work: a (model, step) and where its checkpoint lies.

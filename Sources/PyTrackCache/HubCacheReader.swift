@@ -1,7 +1,7 @@
 import Foundation
 import PyTrackContent
 import PyTrackFormats
-import PyTrackHub
+
 
 /// Reads checkpoints out of the huggingface_hub cache layout (read-only), through `HubCache`'s
 /// validated paths: `<cache>/models--ORG--NAME/refs/<revision>` holds a commit, whose files are under
@@ -27,10 +27,10 @@ public struct HubCacheReader: Sendable {
         guard let commit = try? cache.ref(repo: model, revision: revision),
               let snapshot = try? cache.snapshot(repo: model, commit: commit),
               FileManager.default.fileExists(atPath: snapshot.path) else {
-            throw ComputeError.revisionNotInCache(model: model, revision: revision, cache: root.path)
+            throw CacheError.revisionNotInCache(model: model, revision: revision, cache: root.path)
         }
         guard var located = LocatedCheckpoint.find(in: snapshot) else {
-            throw ComputeError.noWeights(model: model, revision: revision, directory: snapshot.path)
+            throw CacheError.noWeights(model: model, revision: revision, directory: snapshot.path)
         }
         located.commit = commit
         return located
@@ -74,7 +74,7 @@ public struct LocatedCheckpoint: Sendable, Equatable {
     /// holding one of `Checkpoint.directoryEntryNames` (config.json inside it).
     public static func local(file: URL) throws -> LocatedCheckpoint {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else { throw ComputeError.fileNotFound(path: file.path) }
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else { throw CacheError.fileNotFound(path: file.path) }
         if isDirectory.boolValue, let found = find(in: file) { return found }
         let config = (isDirectory.boolValue ? file : file.deletingLastPathComponent()).appendingPathComponent("config.json")
         let hasConfig = FileManager.default.fileExists(atPath: config.path)

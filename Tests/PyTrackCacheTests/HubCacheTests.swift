@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import PyTrackHub
+@testable import PyTrackCache
 
 final class HubCacheTests: XCTestCase {
     func testLayoutPaths() throws {

@@ -13,7 +13,7 @@ public struct HubCache: Sendable {
     /// `models--ORG--NAME`.
     public func repositoryFolder(_ repo: String) throws -> URL {
         let parts = repo.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2 else { throw HubError.unsafeName(repo, reason: "repository must be ORG/NAME") }
+        guard parts.count == 2 else { throw CacheError.unsafeName(repo, reason: "repository must be ORG/NAME") }
         for p in parts { try HubCache.checkComponent(p, what: "repository") }
         return root.appendingPathComponent("models--\(parts[0])--\(parts[1])", isDirectory: true)
     }
@@ -65,7 +65,7 @@ public struct HubCache: Sendable {
         let url = try refFile(repo: repo, revision: revision)
         try makeFolder(url.deletingLastPathComponent())
         do { try Data(commit.utf8).write(to: url, options: .atomic) } catch {
-            throw HubError.cache(path: url.path, reason: "cannot write ref: \(error.localizedDescription)")
+            throw CacheError.io(path: url.path, reason: "cannot write ref: \(error.localizedDescription)")
         }
     }
 
@@ -110,7 +110,7 @@ public struct HubCache: Sendable {
     public func commitIncomplete(repo: String, etag: String, from temp: URL) throws {
         let to = try blob(repo: repo, etag: etag)
         guard rename(temp.path, to.path) == 0 else {
-            throw HubError.cache(path: to.path, reason: "cannot rename the finished download: \(String(cString: strerror(errno)))")
+            throw CacheError.io(path: to.path, reason: "cannot rename the finished download: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -140,11 +140,11 @@ public struct HubCache: Sendable {
         let tmp = link.path + ".pytrack-link.\(getpid())-\(UInt32.random(in: 0...UInt32.max))"  // one per process
         unlink(tmp)
         guard symlink(target, tmp) == 0 else {
-            throw HubError.cache(path: link.path, reason: "cannot create symlink: \(String(cString: strerror(errno)))")
+            throw CacheError.io(path: link.path, reason: "cannot create symlink: \(String(cString: strerror(errno)))")
         }
         guard rename(tmp, link.path) == 0 else {
             unlink(tmp)
-            throw HubError.cache(path: link.path, reason: "cannot place symlink: \(String(cString: strerror(errno)))")
+            throw CacheError.io(path: link.path, reason: "cannot place symlink: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -161,7 +161,7 @@ public struct HubCache: Sendable {
 
     private func makeFolder(_ url: URL) throws {
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-            throw HubError.cache(path: url.path, reason: "cannot create folder: \(error.localizedDescription)")
+            throw CacheError.io(path: url.path, reason: "cannot create folder: \(error.localizedDescription)")
         }
     }
 
@@ -170,30 +170,30 @@ public struct HubCache: Sendable {
     /// Splits a relative hub path into safe components; rejects absolute paths, `.`/`..`, empty
     /// components, backslashes, control characters and overlong names.
     public static func pathComponents(_ path: String) throws -> [String] {
-        guard !path.isEmpty, path.utf8.count <= 1024 else { throw HubError.unsafeName(path, reason: "empty or too long") }
-        guard !path.hasPrefix("/") else { throw HubError.unsafeName(path, reason: "absolute path") }
+        guard !path.isEmpty, path.utf8.count <= 1024 else { throw CacheError.unsafeName(path, reason: "empty or too long") }
+        guard !path.hasPrefix("/") else { throw CacheError.unsafeName(path, reason: "absolute path") }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         for p in parts { try checkComponent(p, what: "path") }
         return parts
     }
 
-    static func checkComponent(_ c: String, what: String) throws {
-        guard !c.isEmpty else { throw HubError.unsafeName(c, reason: "empty \(what) component") }
-        guard c != ".", c != ".." else { throw HubError.unsafeName(c, reason: "'\(c)' in a \(what)") }
-        guard c.utf8.count <= 255 else { throw HubError.unsafeName(c, reason: "component too long") }
+    public static func checkComponent(_ c: String, what: String) throws {
+        guard !c.isEmpty else { throw CacheError.unsafeName(c, reason: "empty \(what) component") }
+        guard c != ".", c != ".." else { throw CacheError.unsafeName(c, reason: "'\(c)' in a \(what)") }
+        guard c.utf8.count <= 255 else { throw CacheError.unsafeName(c, reason: "component too long") }
         guard !c.unicodeScalars.contains(where: { $0 == "\\" || $0.value < 0x20 || $0.value == 0x7f }) else {
-            throw HubError.unsafeName(c, reason: "backslash or control character in a \(what)")
+            throw CacheError.unsafeName(c, reason: "backslash or control character in a \(what)")
         }
     }
 
-    static func checkEtag(_ etag: String) throws {
+    public static func checkEtag(_ etag: String) throws {
         guard !etag.isEmpty, etag.count <= 128, etag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            throw HubError.unsafeName(etag, reason: "etag must be alphanumeric")
+            throw CacheError.unsafeName(etag, reason: "etag must be alphanumeric")
         }
     }
 
-    static func checkCommit(_ commit: String) throws {
-        guard isCommit(commit) else { throw HubError.unsafeName(commit, reason: "commit must be 40 hex digits") }
+    public static func checkCommit(_ commit: String) throws {
+        guard isCommit(commit) else { throw CacheError.unsafeName(commit, reason: "commit must be 40 hex digits") }
     }
 
     /// True for a 40-hex-digit commit id.
