@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import PyTrackTestSupport
 @testable import PyTrackLocalHub
 
 /// A temporary hub tree (`<root>/<org>/<name>/<revision>/<files>`) with seeded pseudo-random files,
@@ -50,16 +51,7 @@ final class LocalHubFixture {
 
     /// Output of a command (found on PATH), trimmed; fails the test when it exits non-zero.
     static func tool(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw RawHTTP.Failure(description: "\(args.joined(separator: " ")) exited \(p.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try Subprocess.output(args).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// sha256 of a file by coreutils.

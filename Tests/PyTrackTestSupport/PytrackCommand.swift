@@ -39,29 +39,10 @@ public enum PytrackCommand {
         return env
     }
 
-    /// Runs `pytrack args...` to completion, capturing stdout and stderr (read concurrently, so a
-    /// chatty run cannot fill one pipe and block).
+    /// Runs `pytrack args...` to completion, capturing stdout and stderr (`Subprocess`).
     public static func run(_ args: [String], environment: [String: String]? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = try binary()
-        p.arguments = args
-        if let environment { p.environment = environment }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let collected = OutputBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            collected.stdout = out.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: collected.stdout, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let r = try Subprocess.run(try binary(), args, environment: environment)
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     /// Starts `pytrack args...` without waiting (output discarded), e.g. to kill it mid-run.
@@ -76,7 +57,4 @@ public enum PytrackCommand {
         return p
     }
 
-    private final class OutputBox: @unchecked Sendable {  // written by one reader thread, read after it joined
-        var stdout = Data()
-    }
 }

@@ -14,55 +14,11 @@ final class SlurmArrayTests: XCTestCase {
         var err: String
     }
 
-    /// Runs a command to completion (stdout and stderr read concurrently), at most `timeout` seconds.
-    /// The exit is collected with waitpid: Foundation's `waitUntilExit` was seen to miss the exit of a
-    /// script that starts daemons (the child stayed a zombie and the test hung).
+    /// Runs a command (found on PATH) to completion, at most `timeout` seconds (`Subprocess`).
     func shell(_ args: [String], environment: [String: String]? = nil, timeout: Double = 600) throws -> Shell {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        if let environment { p.environment = environment }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let box = OutBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            box.data = out.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        var raw: Int32 = 0
-        let deadline = Date().addingTimeInterval(timeout)
-        var status: Int32?
-        while status == nil {
-            let pid = p.processIdentifier
-            let r = waitpid(pid, &raw, WNOHANG)
-            if r == pid {
-                status = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
-            } else if r == -1 {  // Foundation reaped it first
-                p.waitUntilExit()
-                status = p.terminationStatus
-            } else if Date() > deadline {
-                kill(pid, SIGKILL)
-                throw ShellTimeout(command: args.joined(separator: " "), seconds: timeout)
-            } else {
-                usleep(20_000)
-            }
-        }
-        return Shell(status: status ?? 1, out: String(decoding: box.data, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        let r = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), args, environment: environment, timeout: timeout)
+        return Shell(status: r.status, out: r.stdout, err: r.stderr)
     }
-
-    struct ShellTimeout: Error, CustomStringConvertible {
-        var command: String
-        var seconds: Double
-        var description: String { "\(command) did not finish in \(Int(seconds)) s" }
-    }
-
-    private final class OutBox: @unchecked Sendable { var data = Data() }  // written by one reader thread, read after it joined
 
     /// Starts the single-node Slurm (or skips the test with the reason); returns the environment for sbatch.
     func slurmEnvironment() throws -> [String: String] {

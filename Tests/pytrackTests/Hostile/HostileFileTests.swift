@@ -50,16 +50,7 @@ final class HostileFileTests: XCTestCase {
 
     @discardableResult
     static func shell(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw NSError(domain: "shell", code: Int(p.terminationStatus), userInfo: [NSLocalizedDescriptionKey: args.joined(separator: " ")]) }
-        return String(decoding: data, as: UTF8.self)
+        try Subprocess.output(args)
     }
 
     /// Runs SQL with Python's sqlite3 (an independent client); returns rows as `repr` lines.
