@@ -78,15 +78,15 @@ let package = Package(
         .testTarget(name: "PyTrackModelTests", dependencies: ["PyTrackModel", "PyTrackFormats", "PyTrackDomain"]),
         .testTarget(name: "PyTrackStatsTests", dependencies: ["PyTrackStats"]),
         .testTarget(name: "PyTrackStoreTests", dependencies: ["PyTrackStore", "PyTrackDomain"]),
-        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackCache", "PyTrackStore", "PyTrackModel", "PyTrackContent", "PyTrackTestSupport"]),
+        .testTarget(name: "PyTrackHubTests", dependencies: ["PyTrackHub", "PyTrackCache", "PyTrackDomain", "PyTrackStore", "PyTrackModel", "PyTrackContent", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackComputeTests", dependencies: [
-            "PyTrackCompute", "PyTrackCache", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
+            "PyTrackCompute", "PyTrackCache", "PyTrackDomain", "PyTrackStore", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackTestSupport",
         ]),
-        .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackStore", "PyTrackStats", "PyTrackTestSupport"]),
+        .testTarget(name: "PyTrackReportTests", dependencies: ["PyTrackReport", "PyTrackDomain", "PyTrackStore", "PyTrackStats", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackLocalHubTests", dependencies: ["PyTrackLocalHub", "PyTrackHub", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackDemoSuiteTests", dependencies: ["PyTrackDemoSuite", "PyTrackTestSupport"]),
         .testTarget(name: "pytrackTests", dependencies: [
-            "pytrack", "PyTrackTestSupport", "PyTrackStore", "PyTrackHub", .product(name: "GRDB", package: "GRDB.swift"),
+            "pytrack", "PyTrackTestSupport", "PyTrackStore", "PyTrackDomain", "PyTrackHub", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ],
     swiftLanguageModes: [.v6]

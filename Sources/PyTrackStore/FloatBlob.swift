@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackDomain
 
 /// Little-endian encodings of numeric arrays stored as SQLite blobs.
 enum BlobCoding {

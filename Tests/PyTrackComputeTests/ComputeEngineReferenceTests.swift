@@ -1,7 +1,8 @@
 import Foundation
+import PyTrackDomain
+import PyTrackStore
 import XCTest
 @testable import PyTrackCompute
-import PyTrackStore
 
 /// Collects what the progress reporter writes.
 final class LineCollector: @unchecked Sendable {  // `text` is guarded by `lock`

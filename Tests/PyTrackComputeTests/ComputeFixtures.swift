@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
 import PyTrackCompute
+import PyTrackDomain
 import PyTrackStore
+import XCTest
 
 /// Paths and readers for the committed compute fixtures (Tests/Fixtures/compute, written by
 /// tools/compute_fixtures/make_compute_fixtures.py with safetensors + numpy/scipy).

@@ -1,8 +1,9 @@
-import PyTrackCache
 import Foundation
+import PyTrackCache
+import PyTrackDomain
+import PyTrackStore
 import XCTest
 @testable import PyTrackCompute
-import PyTrackStore
 
 /// Incremental behaviour: nothing current is recomputed, stale groups are, --recompute forces, and the
 /// cache layout is read as huggingface_hub writes it.

@@ -1,8 +1,9 @@
 import Foundation
+import PyTrackDomain
 import PyTrackStats
+import PyTrackStore
 import XCTest
 @testable import PyTrackCompute
-import PyTrackStore
 
 final class ComputeProgressTests: XCTestCase {
     func testPlainLinesWhenNotATerminal() {

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackDomain
 import PyTrackReport
 import PyTrackStats
 import PyTrackStore

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackDomain
 import PyTrackStore
 import PyTrackTestSupport
 import XCTest

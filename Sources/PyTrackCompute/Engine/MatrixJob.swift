@@ -1,3 +1,4 @@
+import PyTrackDomain
 import PyTrackStore
 
 /// One piece of work inside a checkpoint: a matrix, a vector, a Q/K/V slice of the fused QKV matrix,

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackDomain
 import PyTrackFormats
 import PyTrackModel
 import PyTrackStats

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackDomain
 import PyTrackStore
 
 /// What the report needs of one model, loaded once: computed steps, layer count, shapes, and scalar

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackDomain
 import PyTrackStats
 import PyTrackStore
 

@@ -1,4 +1,5 @@
 import Foundation
+import PyTrackDomain
 import PyTrackStore
 
 /// Writes the page and SVG files of one model pair (standard and deduped side by side, on the same

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PyTrackDomain
 
 extension PyTrackDatabase {
     /// Records what sync found for one (model, step): its sync state, commit, content key, files and

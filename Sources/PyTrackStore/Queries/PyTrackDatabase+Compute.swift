@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PyTrackDomain
 
 /// Queries compute uses after each checkpoint to build the step-level derived rows.
 extension PyTrackDatabase {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PyTrackDomain
 
 extension PyTrackDatabase {
     /// The stored shape (rows, cols) of every matrix of a model, from its latest computed step.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PyTrackDomain
 
 extension PyTrackDatabase {
     /// Stores one checkpoint's results in a single transaction: compute's part of the checkpoint row

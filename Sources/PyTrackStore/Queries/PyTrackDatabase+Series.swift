@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PyTrackDomain
 
 extension PyTrackDatabase {
     /// Steps of a model that have at least one computed matrix, ascending.

@@ -1,7 +1,8 @@
+import PyTrackDomain
+import PyTrackStore
 import XCTest
 @testable import PyTrackCompute
 @testable import PyTrackFormats
-import PyTrackStore
 
 /// The memory budget checked before a matrix is allocated (issue 14, item 13).
 final class MemoryBudgetTests: XCTestCase {
