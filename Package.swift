@@ -16,7 +16,7 @@ let package = Package(
         .executable(name: "pytrack", targets: ["pytrack"]),
         .library(name: "PyTrackCore", targets: [
             "PyTrackCache", "PyTrackContent", "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats",
-            "PyTrackStore", "PyTrackHub", "PyTrackCompute", "PyTrackReport", "PyTrackLocalHub",
+            "PyTrackStore", "PyTrackWorkers", "PyTrackHub", "PyTrackCompute", "PyTrackReport", "PyTrackLocalHub",
         ]),
     ],
     dependencies: [
@@ -38,6 +38,9 @@ let package = Package(
         // The huggingface_hub cache layout (validated paths, located checkpoints), no network: under Hub and Compute.
         .target(name: "PyTrackCache", dependencies: ["PyTrackFormats", "PyTrackContent"], swiftSettings: swift6),
 
+        // The one worker-thread pool and work queue compute and sync share.
+        .target(name: "PyTrackWorkers", swiftSettings: swift6),
+
         // Typed domain values every stage shares (run groups, ...): no dependencies.
         .target(name: "PyTrackDomain", swiftSettings: swift6),
 
@@ -51,10 +54,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: swift6),
         .target(name: "PyTrackHub", dependencies: [
-            "CCurl", "PyTrackCache", "PyTrackFormats", "PyTrackModel", "PyTrackContent",
+            "CCurl", "PyTrackCache", "PyTrackFormats", "PyTrackModel", "PyTrackContent", "PyTrackWorkers",
         ], swiftSettings: swift6),
         .target(name: "PyTrackCompute", dependencies: [
             "PyTrackCache", "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackContent",
+            "PyTrackWorkers",
         ], swiftSettings: swift6),
         .target(name: "PyTrackReport", dependencies: ["PyTrackDomain", "PyTrackStore", "PyTrackStats"], swiftSettings: swift6),
         // A local Hugging Face hub on POSIX sockets (HTTP/1.1, two listeners): serves the demo suite
@@ -72,6 +76,7 @@ let package = Package(
         .target(name: "PyTrackTestSupport", path: "Tests/PyTrackTestSupport"),
 
         .testTarget(name: "PyTrackCacheTests", dependencies: ["PyTrackCache"]),
+        .testTarget(name: "PyTrackWorkersTests", dependencies: ["PyTrackWorkers"]),
         .testTarget(name: "PyTrackDomainTests", dependencies: ["PyTrackDomain"]),
         .testTarget(name: "PyTrackContentTests", dependencies: ["PyTrackContent", "PyTrackTestSupport"]),
         .testTarget(name: "PyTrackFormatsTests", dependencies: ["PyTrackFormats"]),

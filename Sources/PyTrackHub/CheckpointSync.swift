@@ -1,6 +1,7 @@
-import PyTrackCache
 import Foundation
+import PyTrackCache
 import PyTrackModel
+import PyTrackWorkers
 
 /// What to sync.
 public struct SyncRequest: Sendable {
@@ -361,22 +362,10 @@ public final class CheckpointSync {
         guard count > 0 else { return }
         let workers = min(jobs, count)
         let work = WorkerBody(run: body, clients: try (0..<workers).map { _ in try makeClient() })
-        let counter = WorkCounter()
-        let group = DispatchGroup()
-        for w in 0..<workers {
-            group.enter()
-            let thread = Thread {
-                while true {
-                    let i = counter.next()
-                    if i >= count { break }
-                    work.run(work.clients[w], i)
-                }
-                group.leave()
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
+        let queue = WorkQueue(count: count)
+        WorkerPool.run(workers: workers) { w in
+            while let i = queue.take() { work.run(work.clients[w], i) }
         }
-        group.wait()
     }
 }
 
@@ -386,17 +375,4 @@ public final class CheckpointSync {
 private struct WorkerBody: @unchecked Sendable {
     let run: (HubClient, Int) -> Void
     let clients: [HubClient]
-}
-
-/// Hands out 0, 1, 2, ... to worker threads.
-private final class WorkCounter: @unchecked Sendable {  // `value` is guarded by `lock`
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-        lock.withLock {
-            defer { value += 1 }
-            return value
-        }
-    }
 }

@@ -5,6 +5,7 @@ import PyTrackFormats
 import PyTrackModel
 import PyTrackStats
 import PyTrackStore
+import PyTrackWorkers
 
 /// Settings of a compute run.
 public struct ComputeOptions: Sendable {
@@ -206,28 +207,20 @@ public final class ComputeEngine: Sendable {
         let state = ExecutionState(jobs.sorted { $0.cost > $1.cost })
         let worker = options.worker
         let progress = self.progress
-        let done = DispatchGroup()
-        for _ in 0..<min(options.threads, jobs.count) {
-            done.enter()
-            let thread = Thread {
-                defer { done.leave() }
-                while let job = state.take() {
-                    do {
-                        let (out, warning) = try worker.run(job, in: checkpoint)
-                        if let warning { progress.warn(warning) }
-                        state.done(job, out)
-                    } catch {
-                        let reason = String(describing: error)
-                        progress.warn(reason)
-                        state.done(job, [], failure: reason)
-                    }
-                    progress.matrixDone(work: job.cost)
+        WorkerPool.run(workers: min(options.threads, jobs.count), stackSize: 16 << 20) { _ in
+            while let job = state.take() {
+                do {
+                    let (out, warning) = try worker.run(job, in: checkpoint)
+                    if let warning { progress.warn(warning) }
+                    state.done(job, out)
+                } catch {
+                    let reason = String(describing: error)
+                    progress.warn(reason)
+                    state.done(job, [], failure: reason)
                 }
+                progress.matrixDone(work: job.cost)
             }
-            thread.stackSize = 16 << 20
-            thread.start()
         }
-        done.wait()
         return state.finish()
     }
 }
