@@ -79,11 +79,32 @@ public struct StepSpec: Equatable, Sendable, CustomStringConvertible {
         return value
     }
 
-    /// The selected steps, ascending and unique. `all`, `log` and `A-B` select from `available`;
-    /// `N` and every step of `A:B:S` must be in `available` (else `StepSpecError.notAvailable`).
-    public func resolve(available: [Int] = PythiaSuite.steps) throws -> [Int] {
+    /// What a SPEC selects from the steps that exist: the one step resolver every stage uses.
+    public struct Selection: Sendable, Equatable {
+        /// Selected steps, ascending and unique; an explicit `N` or a step of a short `A:B:S` is here
+        /// even when absent from `available` (a caller reports it missing, or `resolve` refuses it).
+        public var steps: [Int]
+        /// Explicitly requested steps that are not in `available`, with the term that asked for them.
+        public var absent: [(step: Int, term: String)]
+        /// Terms that matched nothing (`A-B` with no step, a long `A:B:S` with none), with their first step.
+        public var empty: [(step: Int, term: String)]
+
+        public static func == (a: Selection, b: Selection) -> Bool {
+            a.steps == b.steps && a.absent.map(\.step) == b.absent.map(\.step) && a.absent.map(\.term) == b.absent.map(\.term)
+                && a.empty.map(\.step) == b.empty.map(\.step) && a.empty.map(\.term) == b.empty.map(\.term)
+        }
+    }
+
+    /// Strides with more steps than this are matched against `available` instead of expanded, so
+    /// `0:999999999:1` never becomes a huge list.
+    public static let maxExpandedStride = 100_000
+
+    /// Selects steps: `all`, `log` and `A-B` from `available`; `N` and short `A:B:S` as requested.
+    public func select(available: [Int]) -> Selection {
         let present = Set(available)
         var chosen = Set<Int>()
+        var absent: [(step: Int, term: String)] = []
+        var empty: [(step: Int, term: String)] = []
         for term in terms {
             switch term {
             case .all:
@@ -91,22 +112,39 @@ public struct StepSpec: Equatable, Sendable, CustomStringConvertible {
             case .log:
                 chosen.formUnion(PythiaSuite.logSteps.filter(present.contains))
             case .step(let n):
-                guard present.contains(n) else { throw StepSpecError.notAvailable(n, term: "\(n)", nearest: StepSpec.nearest(n, in: available)) }
+                if !present.contains(n) { absent.append((n, "\(n)")) }
                 chosen.insert(n)
             case .range(let a, let b):
                 let hits = present.filter { $0 >= a && $0 <= b }
-                guard !hits.isEmpty else { throw StepSpecError.emptyRange("\(a)-\(b)") }
+                if hits.isEmpty { empty.append((a, "\(a)-\(b)")) }
                 chosen.formUnion(hits)
             case .stride(let a, let b, let s):
-                for n in Swift.stride(from: a, through: b, by: s) {
-                    guard present.contains(n) else {
-                        throw StepSpecError.notAvailable(n, term: "\(a):\(b):\(s)", nearest: StepSpec.nearest(n, in: available))
+                if (b - a) / s < StepSpec.maxExpandedStride {
+                    for n in Swift.stride(from: a, through: b, by: s) {
+                        if !present.contains(n) { absent.append((n, "\(a):\(b):\(s)")) }
+                        chosen.insert(n)
                     }
-                    chosen.insert(n)
+                } else {
+                    let hits = present.filter { $0 >= a && $0 <= b && ($0 - a) % s == 0 }
+                    if hits.isEmpty { empty.append((a, "\(a):\(b):\(s)")) }
+                    chosen.formUnion(hits)
                 }
             }
         }
-        return chosen.sorted()
+        return Selection(steps: chosen.sorted(), absent: absent, empty: empty)
+    }
+
+    /// The selected steps, ascending and unique, all of which must exist: an explicitly requested step
+    /// missing from `available` is `StepSpecError.notAvailable`, an empty range `emptyRange`.
+    public func resolve(available: [Int] = PythiaSuite.steps) throws -> [Int] {
+        let selection = select(available: available)
+        if let first = selection.absent.first {
+            throw StepSpecError.notAvailable(first.step, term: first.term, nearest: StepSpec.nearest(first.step, in: available))
+        }
+        if let first = selection.empty.first {
+            throw StepSpecError.emptyRange(first.term)
+        }
+        return selection.steps
     }
 
     private static func nearest(_ n: Int, in available: [Int]) -> [Int] {

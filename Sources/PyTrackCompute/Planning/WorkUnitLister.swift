@@ -51,38 +51,12 @@ public struct WorkUnitLister: Sendable {
         return (units, unmatched)
     }
 
-    /// Steps of `spec` to compute: `all`, `log` and `A-B` pick from `available`; an explicit `N` or
-    /// `A:B:S` step is requested even when absent (it is then reported missing, like an empty range).
+    /// Steps of `spec` to compute (`StepSpec.select`): an explicit `N` or short `A:B:S` step is
+    /// requested even when absent (it is then reported missing); a term that matched nothing is listed.
     public static func select(_ spec: StepSpec, available: [Int], noun: String = "step") -> (steps: [Int], unmatched: [(step: Int, reason: String)]) {
-        let present = Set(available)
-        var chosen = Set<Int>()
-        var unmatched: [(step: Int, reason: String)] = []
-        for term in spec.terms {
-            switch term {
-            case .all: chosen.formUnion(present)
-            case .log: chosen.formUnion(PythiaSuite.logSteps.filter(present.contains))
-            case let .step(n): chosen.insert(n)
-            case let .range(a, b):
-                let hits = present.filter { $0 >= a && $0 <= b }
-                if hits.isEmpty { unmatched.append((a, "no \(noun) in \(a)-\(b)")) }
-                chosen.formUnion(hits)
-            case let .stride(a, b, s):
-                // Each step of a short stride is requested (absent ones are reported missing); a long one
-                // (0:999999999:1) is resolved against what exists, never expanded into a huge list.
-                if (b - a) / s < maxExpandedStride {
-                    chosen.formUnion(Swift.stride(from: a, through: b, by: s))
-                } else {
-                    let hits = present.filter { $0 >= a && $0 <= b && ($0 - a) % s == 0 }
-                    if hits.isEmpty { unmatched.append((a, "no \(noun) in \(a):\(b):\(s)")) }
-                    chosen.formUnion(hits)
-                }
-            }
-        }
-        return (chosen.sorted(), unmatched)
+        let selection = spec.select(available: available)
+        return (selection.steps, selection.empty.map { ($0.step, "no \(noun) in \($0.term)") })
     }
-
-    /// Strides with more steps than this are matched against the existing steps instead of expanded.
-    public static let maxExpandedStride = 100_000
 
     /// fp16 bytes of one checkpoint of `repo`: 2 x its parameter count.
     public func weight(of repo: String) -> Int {
