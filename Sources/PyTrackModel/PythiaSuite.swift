@@ -1,3 +1,5 @@
+import PyTrackDomain
+
 /// Facts about the EleutherAI Pythia suite: sizes, hub repository names and the checkpoint schedule.
 public enum PythiaSuite {
     /// Every Pythia size, smallest first.
@@ -26,14 +28,9 @@ public enum PythiaSuite {
         return "\(organisation)/pythia-\(size)\(deduped ? "-deduped" : "")"
     }
 
-    /// The git branch of a step: `step<N>`.
-    public static func revision(step: Int) -> String { "step\(step)" }
+    /// The git branch of a step: `step<N>` (`RevisionScheme.pythia`).
+    public static func revision(step: Int) -> String { RevisionScheme.pythia.revision(of: step) ?? "step\(step)" }
 
-    /// The step of a `step<N>` branch, or nil for any other name.
-    public static func step(revision: String) -> Int? {
-        guard revision.hasPrefix("step") else { return nil }
-        let digits = revision.dropFirst(4)
-        guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(digits)
-    }
+    /// The step of a `step<N>` branch (N canonical: no sign, no leading zero), or nil for any other name.
+    public static func step(revision: String) -> Int? { RevisionScheme.pythia.step(of: revision) }
 }

@@ -1,5 +1,6 @@
-import PyTrackCache
 import Foundation
+import PyTrackCache
+import PyTrackModel
 
 /// One unit of work: a (model, step) and where its checkpoint lies.
 public struct WorkUnit: Sendable, Equatable {
@@ -15,7 +16,7 @@ public struct WorkUnit: Sendable, Equatable {
     public init(model: String, step: Int, revision: String? = nil, checkpoint: LocatedCheckpoint, source: String, isDemo: Bool = false) {
         self.model = model
         self.step = step
-        self.revision = revision ?? "step\(step)"
+        self.revision = revision ?? PythiaSuite.revision(step: step)
         self.checkpoint = checkpoint
         self.source = source
         self.isDemo = isDemo
@@ -36,8 +37,7 @@ public struct ComputePlan: Sendable {
     /// The steps (`stepN` revisions) present in the cache for a model, ascending.
     public static func cachedSteps(model: String, cache: HubCacheReader) -> [Int] {
         cache.revisions(model: model).compactMap { rev -> Int? in
-            guard rev.hasPrefix("step"), let n = Int(rev.dropFirst(4)), n >= 0 else { return nil }
-            return n
+            PythiaSuite.step(revision: rev)
         }.sorted()
     }
 
@@ -49,7 +49,7 @@ public struct ComputePlan: Sendable {
         for model in models {
             for step in steps(model) {
                 do {
-                    let located = try cache.locate(model: model, revision: "step\(step)")
+                    let located = try cache.locate(model: model, revision: PythiaSuite.revision(step: step))
                     pending.append(WorkUnit(model: model, step: step, checkpoint: located, source: "hub", isDemo: isDemo))
                 } catch {
                     plan.missing.append((model, step, String(describing: error)))
