@@ -1,3 +1,4 @@
+import PyTrackDomain
 import Foundation
 import PyTrackFormats
 
@@ -80,7 +81,7 @@ public struct GPTNeoXConfig: Sendable, Equatable {
 
     /// Infers layers, d_model, d_mlp and vocab from a catalog's tensor shapes (heads cannot be inferred).
     public static func infer(from catalog: ModelCatalog, path: String) throws -> GPTNeoXConfig {
-        func shape(_ layer: Int?, _ m: MatrixRole) -> [Int]? { catalog.entry(layer: layer, matrix: m)?.shape }
+        func shape(_ layer: Int?, _ m: Role) -> [Int]? { catalog.entry(layer: layer, matrix: m)?.shape }
         guard let qkv = shape(0, .qkv), qkv.count == 2, qkv[0] == 3 * qkv[1] else {
             throw ModelError.cannotInfer(path: path, reason: "layer 0 has no [3d, d] query_key_value weight")
         }

@@ -1,29 +1,11 @@
+import PyTrackDomain
 import PyTrackFormats
-
-/// What a GPT-NeoX tensor is. Raw values are the contract matrix names (DESIGN "Contracts");
-/// `q`, `k`, `v` are slices of `qkv` (see `QKVSplit`), not tensors of their own.
-public enum MatrixRole: String, Sendable, CaseIterable, Codable {
-    case qkv, q, k, v
-    case attnOut = "attn_out", mlpIn = "mlp_in", mlpOut = "mlp_out"
-    case ln1Gain = "ln1_gain", ln1Bias = "ln1_bias", ln2Gain = "ln2_gain", ln2Bias = "ln2_bias"
-    case finalLNGain = "final_ln_gain", finalLNBias = "final_ln_bias"
-    case embedIn = "embed_in", embedOut = "embed_out"
-    case qkvBias = "qkv_bias", attnOutBias = "attn_out_bias", mlpInBias = "mlp_in_bias", mlpOutBias = "mlp_out_bias"
-
-    /// Whether the role is a 2-D weight matrix (as opposed to a gain or bias vector).
-    public var isMatrix: Bool {
-        switch self {
-        case .qkv, .q, .k, .v, .attnOut, .mlpIn, .mlpOut, .embedIn, .embedOut: return true
-        default: return false
-        }
-    }
-}
 
 /// One cataloged tensor: its checkpoint name, layer (nil for embeddings and the final LayerNorm) and role.
 public struct CatalogEntry: Sendable, Equatable {
     public let tensor: String
     public let layer: Int?
-    public let matrix: MatrixRole
+    public let matrix: Role
     public let dtype: DType
     public let shape: [Int]
 }
@@ -39,7 +21,7 @@ public struct ModelCatalog: Sendable {
     public let unknown: [String]
 
     /// Per-layer tensor suffixes (after `gpt_neox.layers.N.`).
-    static let layerRoles: [String: MatrixRole] = [
+    static let layerRoles: [String: Role] = [
         "attention.query_key_value.weight": .qkv, "attention.query_key_value.bias": .qkvBias,
         "attention.dense.weight": .attnOut, "attention.dense.bias": .attnOutBias,
         "mlp.dense_h_to_4h.weight": .mlpIn, "mlp.dense_h_to_4h.bias": .mlpInBias,
@@ -48,7 +30,7 @@ public struct ModelCatalog: Sendable {
         "post_attention_layernorm.weight": .ln2Gain, "post_attention_layernorm.bias": .ln2Bias,
     ]
     static let layerBuffers: Set<String> = ["attention.bias", "attention.masked_bias", "attention.rotary_emb.inv_freq"]
-    static let globalRoles: [String: MatrixRole] = [
+    static let globalRoles: [String: Role] = [
         "gpt_neox.embed_in.weight": .embedIn, "embed_out.weight": .embedOut,
         "gpt_neox.final_layer_norm.weight": .finalLNGain, "gpt_neox.final_layer_norm.bias": .finalLNBias,
     ]
@@ -76,7 +58,7 @@ public struct ModelCatalog: Sendable {
                 unknown.append(t.name)
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: MatrixRole.allCases.enumerated().map { ($1, $0) })
+        let order = Dictionary(uniqueKeysWithValues: Role.allCases.enumerated().map { ($1, $0) })
         func rank(_ e: CatalogEntry) -> (Int, Int, Int) {
             switch e.matrix {
             case .embedIn: return (0, 0, 0)
@@ -90,7 +72,7 @@ public struct ModelCatalog: Sendable {
     }
 
     /// The entry for `matrix` in `layer` (nil layer for embeddings and the final LayerNorm).
-    public func entry(layer: Int?, matrix: MatrixRole) -> CatalogEntry? {
+    public func entry(layer: Int?, matrix: Role) -> CatalogEntry? {
         entries.first { $0.layer == layer && $0.matrix == matrix }
     }
 

@@ -1,8 +1,10 @@
+import PyTrackDomain
+
 /// Which third of each head's fused rows: 0 = Q, 1 = K, 2 = V.
 public enum QKVPart: Int, Sendable, CaseIterable {
     case q = 0, k = 1, v = 2
 
-    public var role: MatrixRole { [MatrixRole.q, .k, .v][rawValue] }
+    public var role: Role { [Role.q, .k, .v][rawValue] }
 }
 
 /// Splits GPT-NeoX's fused `query_key_value` rows, laid out `[heads, 3, head_dim]`: row r belongs to

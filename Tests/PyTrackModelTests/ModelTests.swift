@@ -1,3 +1,4 @@
+import PyTrackDomain
 import Foundation
 import XCTest
 import PyTrackFormats
@@ -126,7 +127,7 @@ final class ModelCatalogTests: XCTestCase {
         XCTAssertEqual(c.layerCount, 2)
         XCTAssertEqual(c.entries.first?.matrix, .embedIn)
         XCTAssertEqual(c.entries.last?.matrix, .embedOut)
-        let expected: [(String, Int?, MatrixRole)] = [
+        let expected: [(String, Int?, Role)] = [
             ("gpt_neox.layers.1.attention.query_key_value.weight", 1, .qkv),
             ("gpt_neox.layers.0.attention.query_key_value.bias", 0, .qkvBias),
             ("gpt_neox.layers.0.attention.dense.weight", 0, .attnOut),
@@ -144,7 +145,7 @@ final class ModelCatalogTests: XCTestCase {
             XCTAssertEqual(c.entry(layer: layer, matrix: role)?.tensor, name)
         }
         // Contract names (DESIGN "Contracts") are the raw values.
-        XCTAssertEqual(MatrixRole.allCases.prefix(15).map(\.rawValue),
+        XCTAssertEqual(Role.allCases.prefix(15).map(\.rawValue),
                        ["qkv", "q", "k", "v", "attn_out", "mlp_in", "mlp_out", "ln1_gain", "ln1_bias",
                         "ln2_gain", "ln2_bias", "final_ln_gain", "final_ln_bias", "embed_in", "embed_out"])
     }

@@ -18,7 +18,7 @@ import PyTrackStore
 public enum StepDerivedMetrics {
     /// Roles whose depth growth is reported: reading (q, k, mlp_in) and writing (attn_out, mlp_out) weights,
     /// plus v and the fused qkv.
-    public static let depthRoles = ["q", "k", "v", "attn_out", "mlp_in", "mlp_out", "qkv"]
+    public static let depthRoles = Role.depthRoles.map(\.rawValue)
 
     /// The groups `model` belongs to: recorded ones, else the one inferred from its name and `others`.
     public static func groups(of model: String, recorded: [RunGroup], others: [String] = []) -> [RunGroup] {

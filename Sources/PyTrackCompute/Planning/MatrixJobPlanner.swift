@@ -80,7 +80,7 @@ public enum MatrixJobPlanner {
             let key = MatrixKey(layer: e.layer, matrix: e.matrix)
             let dtype = e.info.dtype.rawValue
             // A matrix role needs a 2-D tensor, a gain/bias role a 1-D one; anything else (3-D, scalar) is skipped and named.
-            let rank = MatrixRole(rawValue: e.matrix).map { $0.isMatrix ? 2 : 1 }
+            let rank = Role(rawValue: e.matrix).map { $0.isMatrix ? 2 : 1 }
             guard rank == nil || rank == e.info.shape.count else {
                 unrecognised.append("\(e.info.name) \(e.info.shape)")
                 continue

@@ -1,12 +1,13 @@
 import Foundation
+import PyTrackDomain
 
 /// Human-readable names for contract matrix names, as used in chart titles.
 public enum MatrixNames {
     /// Weight matrices that have one instance per layer, in reading order.
-    public static let layerRoles = ["qkv", "q", "k", "v", "attn_out", "mlp_in", "mlp_out"]
+    public static let layerRoles = Role.layerMatrices.map(\.rawValue)
     /// "Reading" weights (project from the residual stream) and "writing" ones (project into it).
-    public static let reading = ["q", "k", "mlp_in"]
-    public static let writing = ["attn_out", "mlp_out"]
+    public static let reading = Role.reading.map(\.rawValue)
+    public static let writing = Role.writing.map(\.rawValue)
 
     /// What a matrix name means, e.g. "attention QKV (fused query_key_value, rows [heads, 3, head_dim])".
     public static func describe(_ matrix: String) -> String {
