@@ -61,7 +61,7 @@ public final class HTTPTransfer {
     public init(token: String? = nil, credentials: HubEnvironment.Credentials? = nil, authorizedOrigin: String? = nil,
                 retry: RetryPolicy = RetryPolicy(), limits: NetworkLimits = NetworkLimits(), notice: ((String) -> Void)? = nil) throws {
         _ = HTTPTransfer.globalInit
-        guard let h = curl_easy_init() else { throw HubError.transport(url: "-", message: "curl_easy_init failed") }
+        guard let h = curl_easy_init() else { throw HubError.transport(url: "-", curlCode: Int32(truncatingIfNeeded: CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed") }
         self.handle = h
         self.token = token
         self.credentials = credentials
@@ -98,16 +98,19 @@ public final class HTTPTransfer {
             attempt += 1
             let failure: String
             var unreachable = false
+            var curlCode: Int32 = 0
             var retryHeaders: [String: String] = [:]
             do {
                 let r = try performFollowing(method: method, url: url, body: body, headers: headers, maxBody: maxBody ?? limits.maxAPIBytes)
                 guard RetryPolicy.isRetryable(status: r.status) else { return r }
                 failure = "HTTP \(r.status)"
                 retryHeaders = r.headers
-            } catch HubError.transport(_, let message) {
+            } catch HubError.transport(_, let code, let message) {
                 failure = message
-            } catch HubError.unreachable(_, let message) {
+                curlCode = code
+            } catch HubError.unreachable(_, let code, let message) {
                 failure = message
+                curlCode = code
                 unreachable = true
             }
             switch retry.decide(attempt: attempt, elapsed: HTTPTransfer.now() - started, unreachable: unreachable, headers: retryHeaders) {
@@ -115,7 +118,7 @@ public final class HTTPTransfer {
                 say(url: url, failure: failure, attempt: attempt, wait: wait)
                 Thread.sleep(forTimeInterval: wait)
             case .giveUp(let why):
-                if unreachable { throw HubError.unreachable(url: url, message: "\(failure), gave up \(why)") }
+                if unreachable { throw HubError.unreachable(url: url, curlCode: curlCode, message: "\(failure), gave up \(why)") }
                 throw HubError.gaveUp(url: url, failure: failure, reason: why)
             }
         }
@@ -149,8 +152,9 @@ public final class HTTPTransfer {
             if code != CURLE_OK {
                 let message = self.message(code, context: ctx)
                 if HTTPTransfer.isPermanent(code) { throw HubError.invalidResponse(url: current, reason: message) }
-                if HTTPTransfer.isUnreachable(code) { throw HubError.unreachable(url: current, message: message) }
-                throw HubError.transport(url: current, message: message)
+                let curlCode = Int32(truncatingIfNeeded: code.rawValue)
+                if HTTPTransfer.isUnreachable(code) { throw HubError.unreachable(url: current, curlCode: curlCode, message: message) }
+                throw HubError.transport(url: current, curlCode: curlCode, message: message)
             }
             if [301, 302, 303, 307, 308].contains(ctx.status), method == "GET" || method == "HEAD" {
                 current = try redirectTarget(from: current, headers: ctx.headers)
@@ -283,8 +287,9 @@ public final class HTTPTransfer {
                     if code != CURLE_OK {
                         let message = self.message(code, context: ctx)
                         if HTTPTransfer.isPermanent(code) { throw HubError.invalidResponse(url: current, reason: message) }
-                        let error: HubError = HTTPTransfer.isUnreachable(code) ? .unreachable(url: current, message: message)
-                                                                               : .transport(url: current, message: message)
+                        let curlCode = Int32(truncatingIfNeeded: code.rawValue)
+                        let error: HubError = HTTPTransfer.isUnreachable(code) ? .unreachable(url: current, curlCode: curlCode, message: message)
+                                                                               : .transport(url: current, curlCode: curlCode, message: message)
                         failure = (error, message, [:], false)
                     } else if status == 200 || status == 206 {
                         if ctx.position != expected.size {
@@ -316,7 +321,9 @@ public final class HTTPTransfer {
                 say(url: url, failure: failure.text, attempt: report.attempts, wait: wait)
                 Thread.sleep(forTimeInterval: wait)
             case .giveUp(let why):
-                if unreachable { throw HubError.unreachable(url: url, message: "\(failure.text), gave up \(why)") }
+                if unreachable {
+                    throw HubError.unreachable(url: url, curlCode: failure.error.curlCode ?? 0, message: "\(failure.text), gave up \(why)")
+                }
                 if failure.corrupt {
                     throw discard(.gaveUp(url: url, failure: "\(failure.error)", reason: "\(why); the partial file was removed"))
                 }
