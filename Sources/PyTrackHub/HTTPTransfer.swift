@@ -190,7 +190,10 @@ public final class HTTPTransfer {
                          progress: ((Int64) -> Void)? = nil) throws -> DownloadReport {
         let path = file.path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw HubError.cache(path: path, reason: "cannot open for writing: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            let code = errno
+            throw HubError.cache(path: path, reason: "cannot open for writing: \(String(cString: strerror(code)))", errno: code)
+        }
         defer { close(fd) }
         do {
             return try download(url: url, fd: fd, path: path, expected: expected, progress: progress)
@@ -278,7 +281,7 @@ public final class HTTPTransfer {
                     if oversized >= 2 { throw discard(error) }
                     failure = (error, "body longer than the declared \(expected.size) bytes", [:], true)
                 case .writeFailed(let err)?:
-                    throw discard(.cache(path: path, reason: "cannot write the download at byte \(ctx.position) of \(expected.size): \(String(cString: strerror(err)))\(err == EFBIG || err == ENOSPC || err == EDQUOT ? " (disk full or file size limit)" : ""); the partial file was removed"))
+                    throw discard(.cache(path: path, reason: "cannot write the download at byte \(ctx.position) of \(expected.size): \(String(cString: strerror(err)))\(err == EFBIG || err == ENOSPC || err == EDQUOT ? " (disk full or file size limit)" : ""); the partial file was removed", errno: err))
                 case .badRange(let reason)?:
                     throw HubError.invalidResponse(url: current, reason: reason)
                 case .headersTooLong?:

@@ -25,7 +25,7 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
     /// A name from the hub (file path, revision, etag) that could escape or corrupt the cache.
     case unsafeName(String, reason: String)
     /// A cache file operation failed.
-    case cache(path: String, reason: String)
+    case cache(path: String, reason: String, errno: Int32? = nil)
     /// HF_HUB_OFFLINE=1 and the request needs the network.
     case offline(String)
     /// Too many redirects or a redirect without Location.
@@ -64,7 +64,7 @@ public enum HubError: Error, Equatable, CustomStringConvertible {
         case .sizeMismatch(let path, let e, let a): return "\(path): size \(a) bytes, expected \(e)"
         case .hashMismatch(let path, let e, let a): return "\(path): hash \(a), expected \(e)"
         case .unsafeName(let name, let reason): return "unsafe name from the hub '\(name)': \(reason)"
-        case .cache(let path, let reason): return "\(path): \(reason)"
+        case .cache(let path, let reason, _): return "\(path): \(reason)"
         case .offline(let what): return "\(what): HF_HUB_OFFLINE is set and it is not in the cache"
         case .redirect(let url, let reason): return "\(url): \(reason)"
         case .noWeights(let repo, let rev): return "\(repo)@\(rev): no weight file (safetensors or .bin) in the revision"
