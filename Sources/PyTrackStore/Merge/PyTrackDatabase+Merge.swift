@@ -108,7 +108,8 @@ extension PyTrackDatabase {
                     do {
                         try detachAll()
                     } catch let detachError {
-                        FileHandle.standardError.write(Data("pytrack: warning: \(detachError)\n".utf8))
+                        let line = String(describing: detachError).split(whereSeparator: \.isNewline).joined(separator: " ")
+                        FileHandle.standardError.write(Data("pytrack: warning: \(line)\n".utf8))
                     }
                     throw error
                 }
