@@ -6,7 +6,7 @@ public enum CacheError: Error, Equatable, CustomStringConvertible {
     /// A name (from the hub or a file) that could escape or corrupt the cache.
     case unsafeName(String, reason: String)
     /// A cache file operation failed.
-    case io(path: String, reason: String)
+    case io(path: String, reason: String, errno: Int32? = nil)
     /// The cache has no ref / snapshot for the revision.
     case revisionNotInCache(model: String, revision: String, cache: String)
     /// The snapshot exists but holds no weight file we can read.
@@ -18,7 +18,7 @@ public enum CacheError: Error, Equatable, CustomStringConvertible {
         let text: String
         switch self {
         case let .unsafeName(name, reason): text = "unsafe name from the hub '\(name)': \(reason)"
-        case let .io(path, reason): text = "\(path): \(reason)"
+        case let .io(path, reason, _): text = "\(path): \(reason)"
         case let .revisionNotInCache(model, revision, cache):
             text = "\(model) \(revision): not in the checkpoint cache \(cache) (run pytrack sync first)"
         case let .noWeights(model, revision, directory):

@@ -110,7 +110,8 @@ public struct HubCache: Sendable {
     public func commitIncomplete(repo: String, etag: String, from temp: URL) throws {
         let to = try blob(repo: repo, etag: etag)
         guard rename(temp.path, to.path) == 0 else {
-            throw CacheError.io(path: to.path, reason: "cannot rename the finished download: \(String(cString: strerror(errno)))")
+            let code = errno
+            throw CacheError.io(path: to.path, reason: "cannot rename the finished download: \(String(cString: strerror(code)))", errno: code)
         }
     }
 
@@ -140,11 +141,13 @@ public struct HubCache: Sendable {
         let tmp = link.path + ".pytrack-link.\(getpid())-\(UInt32.random(in: 0...UInt32.max))"  // one per process
         unlink(tmp)
         guard symlink(target, tmp) == 0 else {
-            throw CacheError.io(path: link.path, reason: "cannot create symlink: \(String(cString: strerror(errno)))")
+            let code = errno
+            throw CacheError.io(path: link.path, reason: "cannot create symlink: \(String(cString: strerror(code)))", errno: code)
         }
         guard rename(tmp, link.path) == 0 else {
+            let code = errno
             unlink(tmp)
-            throw CacheError.io(path: link.path, reason: "cannot place symlink: \(String(cString: strerror(errno)))")
+            throw CacheError.io(path: link.path, reason: "cannot place symlink: \(String(cString: strerror(code)))", errno: code)
         }
     }
 

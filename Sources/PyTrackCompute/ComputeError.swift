@@ -1,5 +1,7 @@
 import Foundation
 import PyTrackFormats
+import PyTrackStats
+import PyTrackStore
 
 /// What can go wrong while planning or computing; each description is one line naming the file,
 /// model/step or tensor and the problem (control characters in names escaped).
@@ -8,10 +10,10 @@ public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
     case unreadable(path: String, reason: String)
     /// A tensor whose shape does not fit its role (e.g. a fused QKV that is not 3d x d).
     case badShape(path: String, tensor: String, shape: [Int], expected: String)
-    /// Statistics failed for a matrix.
-    case statistics(path: String, matrix: String, reason: String)
-    /// The database refused the results.
-    case store(model: String, step: Int, reason: String)
+    /// Statistics failed for a matrix; `cause` is the statistics error where there was one.
+    case statistics(path: String, matrix: String, reason: String, cause: StatsError? = nil)
+    /// The database refused the results; `cause` keeps the store's error (and its SQLite code).
+    case store(model: String, step: Int, cause: StoreError)
     /// No tensor of the checkpoint is one the catalog knows (with a 2-D/1-D shape as its role needs).
     case noRecognisedTensors(path: String, tensors: Int, examples: [String])
     /// A matrix would need more memory than the budget (`--max-memory-gb`); refused before allocating.
@@ -27,10 +29,10 @@ public enum ComputeError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): cannot read checkpoint: \(reason)"
         case let .badShape(path, tensor, shape, expected):
             return "\(path): tensor \(tensor) has shape \(shape), expected \(expected)"
-        case let .statistics(path, matrix, reason):
+        case let .statistics(path, matrix, reason, _):
             return "\(path): statistics of \(matrix) failed: \(reason)"
-        case let .store(model, step, reason):
-            return "\(model) step \(step): could not store results: \(reason)"
+        case let .store(model, step, cause):
+            return "\(model) step \(step): could not store results: \(cause)"
         case let .noRecognisedTensors(path, count, examples):
             let shown = examples.isEmpty ? "" : " (e.g. \(examples.joined(separator: ", ")))"
             return "\(path): none of its \(count) tensor(s) is a GPT-NeoX weight this catalog recognises\(shown)"

@@ -60,7 +60,8 @@ public enum SHA256Digest {
     /// The hex SHA-256 of a whole file, read sequentially in 4 MiB chunks (bounded memory).
     public static func file(at path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ContentError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            let code = errno
+            throw ContentError.unreadable(path: path, reason: String(cString: strerror(code)), errno: code)
         }
         defer { try? handle.close() }
         let digest = ContentDigest(.sha256)

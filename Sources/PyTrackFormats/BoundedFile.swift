@@ -25,8 +25,9 @@ public enum BoundedFile {
             while done < size, let base = raw.baseAddress {
                 let n = pread(fd, base + done, size - done, off_t(done))
                 if n < 0 {
-                    if errno == EINTR { continue }
-                    throw FormatError.cannotOpen(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+                    let code = errno
+                    if code == EINTR { continue }
+                    throw FormatError.cannotOpen(path: path, reason: "read failed: \(String(cString: strerror(code)))", errno: code)
                 }
                 if n == 0 { break }
                 done += n

@@ -1,7 +1,7 @@
 /// Why a checkpoint could not be read. Each description is one line naming the file and the problem;
 /// names taken from the file (tensor, zip entry, pickle global) have their control characters escaped.
 public enum FormatError: Error, CustomStringConvertible, Equatable, Sendable {
-    case cannotOpen(path: String, reason: String)
+    case cannotOpen(path: String, reason: String, errno: Int32? = nil)
     case truncated(path: String, detail: String)
     case headerTooLarge(path: String, length: UInt64)
     case headerNotUTF8(path: String)
@@ -33,7 +33,7 @@ public enum FormatError: Error, CustomStringConvertible, Equatable, Sendable {
 
     private var unescapedDescription: String {
         switch self {
-        case let .cannotOpen(p, r): return "\(p): cannot open: \(r)"
+        case let .cannotOpen(p, r, _): return "\(p): cannot open: \(r)"
         case let .truncated(p, d): return "\(p): truncated file: \(d)"
         case let .headerTooLarge(p, n): return "\(p): safetensors header length \(n) exceeds the limit (100 MB) or the file size"
         case let .headerNotUTF8(p): return "\(p): safetensors header is not valid UTF-8"

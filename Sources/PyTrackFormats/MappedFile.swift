@@ -33,9 +33,9 @@ public final class MappedFile: @unchecked Sendable {  // the mapping and descrip
             return
         }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             close(fd)
-            throw FormatError.cannotOpen(path: path, reason: "mmap failed: \(reason)")
+            throw FormatError.cannotOpen(path: path, reason: "mmap failed: \(String(cString: strerror(code)))", errno: code)
         }
         base = p
         bytes = UnsafeRawBufferPointer(start: p, count: size)
@@ -50,12 +50,12 @@ public final class MappedFile: @unchecked Sendable {  // the mapping and descrip
     /// is a regular file; returns the descriptor (close-on-exec).
     static func openRegular(_ path: String) throws -> Int32 {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw FormatError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { let code = errno; throw FormatError.cannotOpen(path: path, reason: String(cString: strerror(code)), errno: code) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             close(fd)
-            throw FormatError.cannotOpen(path: path, reason: reason)
+            throw FormatError.cannotOpen(path: path, reason: String(cString: strerror(code)), errno: code)
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
@@ -66,7 +66,7 @@ public final class MappedFile: @unchecked Sendable {  // the mapping and descrip
 
     static func size(of fd: Int32, path: String) throws -> Int {
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw FormatError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        guard fstat(fd, &st) == 0 else { let code = errno; throw FormatError.cannotOpen(path: path, reason: String(cString: strerror(code)), errno: code) }
         return Int(st.st_size)
     }
 
@@ -107,8 +107,9 @@ public final class MappedFile: @unchecked Sendable {  // the mapping and descrip
         while done < count {
             let n = pread(fd, destination + done, min(count - done, 1 << 30), off_t(offset + done))
             if n < 0 {
-                if errno == EINTR { continue }
-                throw FormatError.cannotOpen(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+                let code = errno
+                if code == EINTR { continue }
+                throw FormatError.cannotOpen(path: path, reason: "read failed: \(String(cString: strerror(code)))", errno: code)
             }
             if n == 0 {
                 let now = (try? currentSize()) ?? -1

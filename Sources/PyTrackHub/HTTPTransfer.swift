@@ -61,7 +61,7 @@ public final class HTTPTransfer {
     public init(token: String? = nil, credentials: HubEnvironment.Credentials? = nil, authorizedOrigin: String? = nil,
                 retry: RetryPolicy = RetryPolicy(), limits: NetworkLimits = NetworkLimits(), notice: ((String) -> Void)? = nil) throws {
         _ = HTTPTransfer.globalInit
-        guard let h = curl_easy_init() else { throw HubError.transport(url: "-", message: "curl_easy_init failed") }
+        guard let h = curl_easy_init() else { throw HubError.transport(url: "-", curlCode: Int32(truncatingIfNeeded: CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed") }
         self.handle = h
         self.token = token
         self.credentials = credentials
@@ -98,16 +98,19 @@ public final class HTTPTransfer {
             attempt += 1
             let failure: String
             var unreachable = false
+            var curlCode: Int32 = 0
             var retryHeaders: [String: String] = [:]
             do {
                 let r = try performFollowing(method: method, url: url, body: body, headers: headers, maxBody: maxBody ?? limits.maxAPIBytes)
                 guard RetryPolicy.isRetryable(status: r.status) else { return r }
                 failure = "HTTP \(r.status)"
                 retryHeaders = r.headers
-            } catch HubError.transport(_, let message) {
+            } catch HubError.transport(_, let code, let message) {
                 failure = message
-            } catch HubError.unreachable(_, let message) {
+                curlCode = code
+            } catch HubError.unreachable(_, let code, let message) {
                 failure = message
+                curlCode = code
                 unreachable = true
             }
             switch retry.decide(attempt: attempt, elapsed: HTTPTransfer.now() - started, unreachable: unreachable, headers: retryHeaders) {
@@ -115,7 +118,7 @@ public final class HTTPTransfer {
                 say(url: url, failure: failure, attempt: attempt, wait: wait)
                 Thread.sleep(forTimeInterval: wait)
             case .giveUp(let why):
-                if unreachable { throw HubError.unreachable(url: url, message: "\(failure), gave up \(why)") }
+                if unreachable { throw HubError.unreachable(url: url, curlCode: curlCode, message: "\(failure), gave up \(why)") }
                 throw HubError.gaveUp(url: url, failure: failure, reason: why)
             }
         }
@@ -149,8 +152,9 @@ public final class HTTPTransfer {
             if code != CURLE_OK {
                 let message = self.message(code, context: ctx)
                 if HTTPTransfer.isPermanent(code) { throw HubError.invalidResponse(url: current, reason: message) }
-                if HTTPTransfer.isUnreachable(code) { throw HubError.unreachable(url: current, message: message) }
-                throw HubError.transport(url: current, message: message)
+                let curlCode = Int32(truncatingIfNeeded: code.rawValue)
+                if HTTPTransfer.isUnreachable(code) { throw HubError.unreachable(url: current, curlCode: curlCode, message: message) }
+                throw HubError.transport(url: current, curlCode: curlCode, message: message)
             }
             if [301, 302, 303, 307, 308].contains(ctx.status), method == "GET" || method == "HEAD" {
                 current = try redirectTarget(from: current, headers: ctx.headers)
@@ -186,7 +190,10 @@ public final class HTTPTransfer {
                          progress: ((Int64) -> Void)? = nil) throws -> DownloadReport {
         let path = file.path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw HubError.cache(path: path, reason: "cannot open for writing: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            let code = errno
+            throw HubError.cache(path: path, reason: "cannot open for writing: \(String(cString: strerror(code)))", errno: code)
+        }
         defer { close(fd) }
         do {
             return try download(url: url, fd: fd, path: path, expected: expected, progress: progress)
@@ -274,7 +281,7 @@ public final class HTTPTransfer {
                     if oversized >= 2 { throw discard(error) }
                     failure = (error, "body longer than the declared \(expected.size) bytes", [:], true)
                 case .writeFailed(let err)?:
-                    throw discard(.cache(path: path, reason: "cannot write the download at byte \(ctx.position) of \(expected.size): \(String(cString: strerror(err)))\(err == EFBIG || err == ENOSPC || err == EDQUOT ? " (disk full or file size limit)" : ""); the partial file was removed"))
+                    throw discard(.cache(path: path, reason: "cannot write the download at byte \(ctx.position) of \(expected.size): \(String(cString: strerror(err)))\(err == EFBIG || err == ENOSPC || err == EDQUOT ? " (disk full or file size limit)" : ""); the partial file was removed", errno: err))
                 case .badRange(let reason)?:
                     throw HubError.invalidResponse(url: current, reason: reason)
                 case .headersTooLong?:
@@ -283,8 +290,9 @@ public final class HTTPTransfer {
                     if code != CURLE_OK {
                         let message = self.message(code, context: ctx)
                         if HTTPTransfer.isPermanent(code) { throw HubError.invalidResponse(url: current, reason: message) }
-                        let error: HubError = HTTPTransfer.isUnreachable(code) ? .unreachable(url: current, message: message)
-                                                                               : .transport(url: current, message: message)
+                        let curlCode = Int32(truncatingIfNeeded: code.rawValue)
+                        let error: HubError = HTTPTransfer.isUnreachable(code) ? .unreachable(url: current, curlCode: curlCode, message: message)
+                                                                               : .transport(url: current, curlCode: curlCode, message: message)
                         failure = (error, message, [:], false)
                     } else if status == 200 || status == 206 {
                         if ctx.position != expected.size {
@@ -316,7 +324,9 @@ public final class HTTPTransfer {
                 say(url: url, failure: failure.text, attempt: report.attempts, wait: wait)
                 Thread.sleep(forTimeInterval: wait)
             case .giveUp(let why):
-                if unreachable { throw HubError.unreachable(url: url, message: "\(failure.text), gave up \(why)") }
+                if unreachable {
+                    throw HubError.unreachable(url: url, curlCode: failure.error.curlCode ?? 0, message: "\(failure.text), gave up \(why)")
+                }
                 if failure.corrupt {
                     throw discard(.gaveUp(url: url, failure: "\(failure.error)", reason: "\(why); the partial file was removed"))
                 }

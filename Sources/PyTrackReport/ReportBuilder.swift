@@ -113,7 +113,8 @@ public struct ReportBuilder {
         let replaced = staging.appendingPathComponent(".replaced", isDirectory: true)
         func move(_ from: URL, _ to: URL) throws {
             guard rename(from.path, to.path) == 0 else {
-                throw ReportError.cannotWrite(path: to.path, reason: String(cString: strerror(errno)))
+                let code = errno
+                throw ReportError.cannotWrite(path: to.path, reason: String(cString: strerror(code)), errno: code)
             }
         }
         do {

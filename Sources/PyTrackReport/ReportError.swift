@@ -5,7 +5,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     case noComputedData(database: String)
     case unknownModel(database: String, model: String)
     case layerOutOfRange(model: String, layer: Int, layers: Int)
-    case cannotWrite(path: String, reason: String)
+    case cannotWrite(path: String, reason: String, errno: Int32? = nil)
 
     public var description: String {
         switch self {
@@ -15,7 +15,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
             return "\(database): no computed data for model '\(model)'"
         case let .layerOutOfRange(model, layer, layers):
             return "\(model): --matrix-layer \(layer) is out of range (the model has layers 0..\(layers - 1))"
-        case let .cannotWrite(path, reason):
+        case let .cannotWrite(path, reason, _):
             return "\(path): cannot write report file: \(reason)"
         }
     }

@@ -66,7 +66,7 @@ public final class PyTrackDatabase: Sendable {
             let pool = try DatabasePool(path: path, configuration: config)
             writer = pool
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: Self.reason(error))
+            throw StoreError.cannotOpen(path: path, reason: Self.reason(error), cause: SQLiteFailure(error))
         }
         try migrate()
     }
@@ -87,7 +87,7 @@ public final class PyTrackDatabase: Sendable {
             let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
             return try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: config)
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: "read-only: " + reason(error))
+            throw StoreError.cannotOpen(path: path, reason: "read-only: " + reason(error), cause: SQLiteFailure(error))
         }
     }
 
@@ -101,7 +101,7 @@ public final class PyTrackDatabase: Sendable {
                         try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0)
             }
         } catch {
-            throw StoreError.notAPyTrackDatabase(path: path, reason: reason(error))
+            throw StoreError.notAPyTrackDatabase(path: path, reason: reason(error), cause: SQLiteFailure(error))
         }
         if superseded || userVersion > maxKnownUserVersion {
             throw StoreError.newerDatabase(path: path, detail: superseded ? "unknown schema migrations" : "user_version \(userVersion)")
@@ -124,7 +124,7 @@ public final class PyTrackDatabase: Sendable {
         do {
             try StoreMigrations.migrator.migrate(writer)
         } catch {
-            throw StoreError.notAPyTrackDatabase(path: path, reason: Self.reason(error))
+            throw StoreError.notAPyTrackDatabase(path: path, reason: Self.reason(error), cause: SQLiteFailure(error))
         }
     }
 
@@ -146,7 +146,7 @@ public final class PyTrackDatabase: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError.writeFailed(path: path, what: what, reason: Self.reason(error))
+            throw StoreError.writeFailed(path: path, what: what, reason: Self.reason(error), cause: SQLiteFailure(error))
         }
     }
 

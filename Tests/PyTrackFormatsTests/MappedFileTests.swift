@@ -31,6 +31,15 @@ final class MappedFileTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)
     }
 
+    /// A failed POSIX call keeps its errno (issue 9, item 7), on one line.
+    func testAMissingFileKeepsItsErrno() throws {
+        let missing = try temporaryDirectory().appendingPathComponent("absent.safetensors").path
+        XCTAssertThrowsError(try MappedFile(path: missing)) {
+            XCTAssertEqual($0 as? FormatError, .cannotOpen(path: missing, reason: String(cString: strerror(ENOENT)), errno: ENOENT))
+            XCTAssertFalse("\($0)".contains("\n"))
+        }
+    }
+
     func testBoundedFileCapsTheSize() throws {
         let dir = try temporaryDirectory()
         let path = dir.appendingPathComponent("config.json").path

@@ -189,6 +189,19 @@ final class HostileHubTests: XCTestCase {
         XCTAssertFalse(try hub.server.requestLog().contains { $0.path.contains("canary") })
     }
 
+    /// The curl code survives into the error (issue 9, item 7): a refused connection is CURLE_COULDNT_CONNECT (7).
+    func testARefusedConnectionKeepsItsCurlCode() throws {
+        let transfer = try HTTPTransfer(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, unreachableRetryTime: 0.5))
+        XCTAssertThrowsError(try transfer.request(url: "http://127.0.0.1:1/api/models/org/a")) { error in
+            guard case let .unreachable(url, curlCode, message)? = error as? HubError else { return XCTFail("\(error)") }
+            XCTAssertEqual(url, "http://127.0.0.1:1/api/models/org/a")
+            XCTAssertEqual(curlCode, 7)
+            XCTAssertEqual((error as? HubError)?.curlCode, 7)
+            XCTAssertTrue(message.contains("(curl 7)"), message)
+            XCTAssertFalse("\(error)".contains("\n"))
+        }
+    }
+
     // MARK: - Item 6: timeouts and the retry budget
 
     func testSlowSilentAndStallingHubsAreGivenUpOnInBoundedTime() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import PyTrackTestSupport
 import XCTest
+import GRDB
 @testable import PyTrackStore
 
 /// Databases from a newer pytrack and read-only access (issue 14, items 8 and 9); the CLI side, as
@@ -51,5 +52,41 @@ final class PyTrackDatabaseAccessTests: XCTestCase {
         let path = try makeDatabase()
         let db = try PyTrackDatabase(path: path, access: .readOnly)
         XCTAssertEqual(try db.checkpointStatus(model: nil, required: [:]).map(\.step), [0])
+    }
+
+    /// The SQLite code survives into the error (issue 9, item 7): a write to a full database is
+    /// `writeFailed` with SQLITE_FULL (13), still described on one line.
+    func testAWriteToAFullDatabaseKeepsTheSQLiteCode() throws {
+        let db = try PyTrackDatabase()
+        try db.writer.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
+            try db.execute(sql: "PRAGMA max_page_count = \(pages + 1)")
+        }
+        XCTAssertThrowsError(try db.write("a large blob") { db in
+            try db.execute(sql: "CREATE TABLE filler(x BLOB)")
+            try db.execute(sql: "INSERT INTO filler VALUES (zeroblob(1000000))")
+        }) { error in
+            guard let error = error as? StoreError, case let .writeFailed(path, what, _, cause) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, ":memory:")
+            XCTAssertEqual(what, "a large blob")
+            XCTAssertEqual(error.sqliteCode, 13)  // SQLITE_FULL
+            XCTAssertEqual(cause?.resultCode, 13)
+            XCTAssertFalse(error.description.contains("\n"))
+            XCTAssertTrue(error.description.hasSuffix("(nothing of it was written)"), error.description)
+        }
+    }
+
+    /// A database that is not SQLite at all keeps SQLite's code (SQLITE_NOTADB, 26).
+    func testAFileThatIsNotADatabaseKeepsTheSQLiteCode() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pytrack-notadb-\(UUID().uuidString)")
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("p.sqlite").path
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try PyTrackDatabase(path: path)) { error in
+            let storeError = error as? StoreError
+            XCTAssertEqual(storeError?.sqliteCode, 26, "\(error)")  // SQLITE_NOTADB
+            XCTAssertFalse("\(error)".contains("\n"))
+        }
     }
 }

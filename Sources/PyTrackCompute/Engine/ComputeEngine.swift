@@ -1,5 +1,7 @@
 import Foundation
 import Synchronization
+import PyTrackCache
+import PyTrackContent
 import PyTrackDomain
 import PyTrackFormats
 import PyTrackModel
@@ -135,6 +137,10 @@ public final class ComputeEngine: Sendable {
             checkpoint = try Checkpoint.open(weights)
         } catch let error as FormatError {
             throw error  // already names the file and the problem
+        } catch let error as ContentError {
+            throw error
+        } catch let error as CacheError {
+            throw error
         } catch {
             throw ComputeError.unreadable(path: weights, reason: String(describing: error))
         }
@@ -197,8 +203,12 @@ public final class ComputeEngine: Sendable {
     private func store(_ results: CheckpointResults, _ unit: WorkUnit) throws {
         do {
             try database.saveResults(results)
+        } catch let error as StoreError {
+            throw ComputeError.store(model: unit.model, step: unit.step, cause: error)
         } catch {
-            throw ComputeError.store(model: unit.model, step: unit.step, reason: String(describing: error))
+            let reason = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            throw ComputeError.store(model: unit.model, step: unit.step,
+                                     cause: .writeFailed(path: database.path, what: "the results", reason: reason))
         }
     }
 

@@ -46,7 +46,8 @@ public struct MatrixWorker: Sendable {
         } catch let error as FormatError {
             throw error  // already names the file and the problem
         } catch {
-            throw ComputeError.statistics(path: checkpoint.path, matrix: "\(job.key) (\(job.tensor))", reason: String(describing: error))
+            throw ComputeError.statistics(path: checkpoint.path, matrix: "\(job.key) (\(job.tensor))", reason: String(describing: error),
+                                          cause: error as? StatsError)
         }
     }
 

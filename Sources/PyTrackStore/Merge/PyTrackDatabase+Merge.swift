@@ -82,17 +82,38 @@ extension PyTrackDatabase {
         for start in stride(from: 0, to: shards.count, by: Self.mergeBatch) {
             let batch = Array(shards[start..<min(start + Self.mergeBatch, shards.count)])
             try writer.writeWithoutTransaction { db in
-                var attached: [String] = []
-                defer { for alias in attached { try? db.execute(sql: "DETACH DATABASE \(alias)") } }
-                for (i, shard) in batch.enumerated() {
-                    do {
-                        try db.execute(sql: "ATTACH DATABASE ? AS shard\(i)", arguments: [shard])
-                    } catch {
-                        throw MergeError(shard: shard, problem: "cannot attach (\(Self.reason(error)))")
+                var attached: [(alias: String, shard: String)] = []
+                // Detaches every attached shard; after a failure the first error stays the one thrown
+                // and a shard that will not detach is reported on stderr (one line).
+                func detachAll() throws {
+                    while let (alias, shard) = attached.popLast() {
+                        do {
+                            try db.execute(sql: "DETACH DATABASE \(alias)")
+                        } catch {
+                            throw MergeError(shard: shard, problem: "cannot detach (\(Self.reason(error)))")
+                        }
                     }
-                    attached.append("shard\(i)")
                 }
-                for (i, shard) in batch.enumerated() { try body(db, "shard\(i)", shard) }
+                do {
+                    for (i, shard) in batch.enumerated() {
+                        do {
+                            try db.execute(sql: "ATTACH DATABASE ? AS shard\(i)", arguments: [shard])
+                        } catch {
+                            throw MergeError(shard: shard, problem: "cannot attach (\(Self.reason(error)))")
+                        }
+                        attached.append(("shard\(i)", shard))
+                    }
+                    for (i, shard) in batch.enumerated() { try body(db, "shard\(i)", shard) }
+                } catch {
+                    do {
+                        try detachAll()
+                    } catch let detachError {
+                        let line = String(describing: detachError).split(whereSeparator: \.isNewline).joined(separator: " ")
+                        FileHandle.standardError.write(Data("pytrack: warning: \(line)\n".utf8))
+                    }
+                    throw error
+                }
+                try detachAll()
             }
         }
     }
