@@ -44,13 +44,11 @@ extension PyTrackDatabase {
             let stored: Double? = value.flatMap { $0.isFinite ? $0 : nil }
             try metric.execute(arguments: [matrixID, name, stored])
         }
-        let blob = try db.makeStatement(sql: """
-            INSERT OR REPLACE INTO blobs(matrix_id, kind, encoding, count, meta_json, data) VALUES (?, ?, ?, ?, ?, ?)
-            """)
         for b in m.blobs {
             let (encoding, data) = BlobCoding.encode(b.payload)
             let meta = b.meta.isEmpty ? nil : String(data: try JSONSerialization.data(withJSONObject: b.meta, options: [.sortedKeys]), encoding: .utf8)
-            try blob.execute(arguments: [matrixID, b.kind, encoding, b.count, meta, data])
+            try BlobRow(matrixID: matrixID, kind: b.kind, encoding: encoding, count: b.count, metaJSON: meta, data: data)
+                .insert(db, onConflict: .replace)
         }
         let group = try db.makeStatement(sql: "INSERT OR REPLACE INTO metric_groups(matrix_id, grp, version) VALUES (?, ?, ?)")
         for (name, version) in m.groupVersions {
