@@ -163,26 +163,25 @@ public final class PyTrackDatabase: Sendable {
     }
 
     static func ensureModel(_ db: Database, _ name: String, isDemo: Bool?, configJSON: String?) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [name]) {
-            if let isDemo { try db.execute(sql: "UPDATE models SET is_demo = ? WHERE id = ?", arguments: [isDemo, id]) }
-            if let configJSON { try db.execute(sql: "UPDATE models SET config_json = ? WHERE id = ?", arguments: [configJSON, id]) }
+        if let id = try modelID(db, name) {
+            let model = ModelRow.filter(key: id)
+            if let isDemo { try model.updateAll(db, ModelRow.Columns.isDemo.set(to: isDemo)) }
+            if let configJSON { try model.updateAll(db, ModelRow.Columns.configJSON.set(to: configJSON)) }
             return id
         }
-        try db.execute(sql: "INSERT INTO models(name, is_demo, config_json) VALUES (?, ?, ?)",
-                       arguments: [name, isDemo ?? false, configJSON])
-        return db.lastInsertedRowID
+        var model = ModelRow(id: nil, name: name, isDemo: isDemo ?? false, configJSON: configJSON, isGroup: false)
+        try model.insert(db)
+        return model.id ?? db.lastInsertedRowID
     }
 
     /// All models (runs, not run groups), by name.
     public func models() throws -> [ModelRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT name, is_demo, config_json FROM models WHERE is_group = 0 ORDER BY name").map {
-                ModelRecord(name: $0["name"], isDemo: $0["is_demo"], configJSON: $0["config_json"])
-            }
+            try ModelRow.all().runs().orderByName().fetchAll(db).map(\.record)
         }
     }
 
     static func modelID(_ db: Database, _ name: String) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [name])
+        try ModelRow.all().filter(name: name).selectID().fetchOne(db)
     }
 }

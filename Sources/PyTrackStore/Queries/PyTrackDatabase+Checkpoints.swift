@@ -56,7 +56,7 @@ extension PyTrackDatabase {
                 updated_at = excluded.updated_at
             """, arguments: [modelID, c.step, c.revision, c.commit, c.contentSHA256, try filesJSON(c.files), c.failure,
                              c.expectedMatrices, c.source])
-        return try Int64.fetchOne(db, sql: "SELECT id FROM checkpoints WHERE model_id = ? AND step = ?", arguments: [modelID, c.step])!
+        return try CheckpointRow.filter(CheckpointRow.Columns.modelID == modelID).filter(step: c.step).selectID().fetchOne(db)!
     }
 
     static func filesJSON(_ files: [String]) throws -> String {
@@ -66,41 +66,21 @@ extension PyTrackDatabase {
     /// Checkpoints of a model, by step.
     public func checkpoints(model: String) throws -> [CheckpointRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT m.name, c.* FROM checkpoints c JOIN models m ON m.id = c.model_id
-                WHERE m.name = ? ORDER BY c.step
-                """, arguments: [model]).map(Self.checkpoint(from:))
+            try CheckpointRow.all().filter(model: model).orderByStep().withModel().fetchAll(db).map(\.record)
         }
     }
 
     /// One checkpoint, or nil when the store has none for (model, step).
     public func checkpoint(model: String, step: Int) throws -> CheckpointRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT m.name, c.* FROM checkpoints c JOIN models m ON m.id = c.model_id
-                WHERE m.name = ? AND c.step = ?
-                """, arguments: [model, step]).map(Self.checkpoint(from:))
+            try CheckpointRow.all().filter(model: model).filter(step: step).withModel().fetchOne(db)?.record
         }
     }
 
     /// Every checkpoint in the store, by model and step.
     public func allCheckpoints() throws -> [CheckpointRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT m.name, c.* FROM checkpoints c JOIN models m ON m.id = c.model_id ORDER BY m.name, c.step
-                """).map(Self.checkpoint(from:))
+            try CheckpointRow.all().orderByModelAndStep().withModel().fetchAll(db).map(\.record)
         }
-    }
-
-    static func checkpoint(from row: Row) -> CheckpointRecord {
-        let filesJSON: String? = row["files_json"]
-        let files = filesJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String] } ?? []
-        let syncState: String? = row["sync_state"]
-        return CheckpointRecord(
-            model: row["name"], step: row["step"], revision: row["revision"], commit: row["commit_sha"],
-            weightSHA256: row["weight_sha256"], computedSHA256: row["computed_sha256"], files: files,
-            syncState: syncState.flatMap(SyncState.init(rawValue:)), syncDetail: row["sync_detail"],
-            computeFailure: row["compute_failure"], expectedMatrices: row["expected_matrices"],
-            source: row["source"], updatedAt: row["updated_at"])
     }
 }

@@ -46,12 +46,12 @@ extension PyTrackDatabase {
         try read { db in
             var out: [MatrixKey: StoredBlob] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT x.layer, x.matrix, b.encoding, b.count, b.meta_json, b.data FROM blobs b
+                SELECT x.layer, x.matrix, b.* FROM blobs b
                 JOIN matrices x ON x.id = b.matrix_id JOIN checkpoints c ON c.id = x.checkpoint_id
                 JOIN models m ON m.id = c.model_id WHERE m.name = ? AND c.step = ? AND b.kind = ?
                 """, arguments: [model, step, kind]) {
                 let key = MatrixKey(layer: row["layer"], matrix: row["matrix"])
-                out[key] = try Self.blob(from: row, kind: kind, path: path, what: "\(model) step \(step) \(key) \(kind)")
+                out[key] = try BlobRow(row: row).stored(path: path, what: "\(model) step \(step) \(key) \(kind)")
             }
             return out
         }

@@ -44,13 +44,11 @@ extension PyTrackDatabase {
             let stored: Double? = value.flatMap { $0.isFinite ? $0 : nil }
             try metric.execute(arguments: [matrixID, name, stored])
         }
-        let blob = try db.makeStatement(sql: """
-            INSERT OR REPLACE INTO blobs(matrix_id, kind, encoding, count, meta_json, data) VALUES (?, ?, ?, ?, ?, ?)
-            """)
         for b in m.blobs {
             let (encoding, data) = BlobCoding.encode(b.payload)
             let meta = b.meta.isEmpty ? nil : String(data: try JSONSerialization.data(withJSONObject: b.meta, options: [.sortedKeys]), encoding: .utf8)
-            try blob.execute(arguments: [matrixID, b.kind, encoding, b.count, meta, data])
+            try BlobRow(matrixID: matrixID, kind: b.kind, encoding: encoding, count: b.count, metaJSON: meta, data: data)
+                .insert(db, onConflict: .replace)
         }
         let group = try db.makeStatement(sql: "INSERT OR REPLACE INTO metric_groups(matrix_id, grp, version) VALUES (?, ?, ?)")
         for (name, version) in m.groupVersions {
@@ -104,18 +102,9 @@ extension PyTrackDatabase {
     /// Derived rows of a model, optionally only one metric.
     public func derived(model: String, metric: String? = nil) throws -> [DerivedMetric] {
         try read { db in
-            var sql = """
-                SELECT m.name AS model, o.name AS other, d.step, d.layer, d.matrix, d.metric, d.value, d.version
-                FROM derived_metrics d JOIN models m ON m.id = d.model_id LEFT JOIN models o ON o.id = d.other_model_id
-                WHERE m.name = ?
-                """
-            var args: [DatabaseValueConvertible?] = [model]
-            if let metric { sql += " AND d.metric = ?"; args.append(metric) }
-            sql += " ORDER BY d.step, d.metric, d.matrix, d.layer"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
-                DerivedMetric(model: $0["model"], otherModel: $0["other"], step: $0["step"], layer: $0["layer"],
-                              matrix: $0["matrix"], metric: $0["metric"], value: $0["value"], version: $0["version"])
-            }
+            var request = DerivedMetricRow.all().filter(model: model)
+            if let metric { request = request.filter(metric: metric) }
+            return try request.orderByStep().withModels().fetchAll(db).map(\.metric)
         }
     }
 }

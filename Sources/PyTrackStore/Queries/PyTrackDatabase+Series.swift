@@ -51,11 +51,11 @@ extension PyTrackDatabase {
     public func blob(model: String, step: Int, key: MatrixKey, kind: String) throws -> StoredBlob? {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT b.encoding, b.count, b.meta_json, b.data FROM blobs b JOIN matrices x ON x.id = b.matrix_id
+                SELECT b.* FROM blobs b JOIN matrices x ON x.id = b.matrix_id
                 JOIN checkpoints c ON c.id = x.checkpoint_id JOIN models m ON m.id = c.model_id
                 WHERE m.name = ? AND c.step = ? AND IFNULL(x.layer, -1) = ? AND x.matrix = ? AND b.kind = ?
                 """, arguments: [model, step, key.layer ?? -1, key.matrix, kind]) else { return nil }
-            return try Self.blob(from: row, kind: kind, path: path, what: "\(model) step \(step) \(key) \(kind)")
+            return try BlobRow(row: row).stored(path: path, what: "\(model) step \(step) \(key) \(kind)")
         }
     }
 
@@ -63,26 +63,13 @@ extension PyTrackDatabase {
     public func blobSeries(model: String, key: MatrixKey, kind: String) throws -> [(step: Int, blob: StoredBlob)] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT c.step, b.encoding, b.count, b.meta_json, b.data FROM blobs b JOIN matrices x ON x.id = b.matrix_id
+                SELECT c.step, b.* FROM blobs b JOIN matrices x ON x.id = b.matrix_id
                 JOIN checkpoints c ON c.id = x.checkpoint_id JOIN models m ON m.id = c.model_id
                 WHERE m.name = ? AND IFNULL(x.layer, -1) = ? AND x.matrix = ? AND b.kind = ? ORDER BY c.step
                 """, arguments: [model, key.layer ?? -1, key.matrix, kind]).map { row in
                 let step: Int = row["step"]
-                return (step, try Self.blob(from: row, kind: kind, path: path, what: "\(model) step \(step) \(key) \(kind)"))
+                return (step, try BlobRow(row: row).stored(path: path, what: "\(model) step \(step) \(key) \(kind)"))
             }
         }
-    }
-
-    static func blob(from row: Row, kind: String, path: String, what: String) throws -> StoredBlob {
-        let data: Data = row["data"]
-        guard let payload = BlobCoding.decode(encoding: row["encoding"], count: row["count"], data: data) else {
-            throw StoreError.corruptBlob(path: path, what: what)
-        }
-        var meta: [String: Double] = [:]
-        if let json: String = row["meta_json"],
-           let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Double] {
-            meta = object
-        }
-        return StoredBlob(kind: kind, payload: payload, meta: meta)
     }
 }

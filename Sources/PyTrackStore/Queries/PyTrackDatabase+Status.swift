@@ -68,13 +68,37 @@ extension PyTrackDatabase {
                 """
             if let model { args.append(model) }
             if let step { args.append(step) }
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
-                let sync: String? = row["sync_state"]
-                return CheckpointStatus(model: row["name"], step: row["step"], syncState: sync.flatMap(SyncState.init(rawValue:)),
-                                        syncDetail: row["sync_detail"], computeFailure: row["compute_failure"],
-                                        matrices: row["n"], currentMatrices: row["current"], expectedMatrices: row["expected_matrices"],
-                                        weightSHA256: row["weight_sha256"], computedSHA256: row["computed_sha256"])
-            }
+            return try StatusRow.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(\.status)
         }
+    }
+}
+
+/// One row of `checkpointStatus`'s query.
+private struct StatusRow: Decodable, FetchableRecord {
+    var name: String
+    var step: Int
+    var syncState: String?
+    var syncDetail: String?
+    var computeFailure: String?
+    var expectedMatrices: Int?
+    var weightSHA256: String?
+    var computedSHA256: String?
+    var n: Int
+    var current: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, step, n, current
+        case syncState = "sync_state"
+        case syncDetail = "sync_detail"
+        case computeFailure = "compute_failure"
+        case expectedMatrices = "expected_matrices"
+        case weightSHA256 = "weight_sha256"
+        case computedSHA256 = "computed_sha256"
+    }
+
+    var status: CheckpointStatus {
+        CheckpointStatus(model: name, step: step, syncState: syncState.flatMap(SyncState.init(rawValue:)),
+                         syncDetail: syncDetail, computeFailure: computeFailure, matrices: n, currentMatrices: current,
+                         expectedMatrices: expectedMatrices, weightSHA256: weightSHA256, computedSHA256: computedSHA256)
     }
 }
