@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import XCTest
 @testable import PyTrackFormats
 
@@ -73,11 +72,13 @@ final class CheckpointTests: XCTestCase {
     }
 }
 
-/// One slot per concurrent read, written under a lock.
-private final class Results: Sendable {
-    private let slots: Mutex<[[UInt32]?]>
+/// One slot per concurrent read, written under a lock (NSLock: ThreadSanitizer does not see
+/// Synchronization.Mutex's futex and reports its accesses as races).
+private final class Results: @unchecked Sendable {  // `slots` is guarded by `lock`
+    private let lock = NSLock()
+    private var slots: [[UInt32]?]
 
-    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
-    func set(_ i: Int, _ value: [UInt32]?) { slots.withLock { $0[i] = value } }
-    func get(_ i: Int) -> [UInt32]? { slots.withLock { $0[i] } }
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: [UInt32]?) { lock.withLock { slots[i] = value } }
+    func get(_ i: Int) -> [UInt32]? { lock.withLock { slots[i] } }
 }
