@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "PyTrackReport", dependencies: ["PyTrackDomain", "PyTrackStore", "PyTrackStats"], swiftSettings: swift6),
         // A local Hugging Face hub on POSIX sockets (HTTP/1.1, two listeners): serves the demo suite
         // without Python. Not SwiftNIO: that stack adds minutes to every clean build.
-        .target(name: "PyTrackLocalHub", dependencies: ["PyTrackContent"], swiftSettings: swift6),
+        .target(name: "PyTrackLocalHub", dependencies: ["PyTrackContent", "PyTrackDomain"], swiftSettings: swift6),
         // The embedded demo suite and its manifest, shipped as resources beside the binary.
         .target(name: "PyTrackDemoSuite", resources: [.copy("demo-hub"), .copy("demo.json")], swiftSettings: swift6),
         .executableTarget(name: "pytrack", dependencies: [

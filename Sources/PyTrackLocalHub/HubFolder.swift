@@ -1,5 +1,6 @@
-import PyTrackContent
 import Foundation
+import PyTrackContent
+import PyTrackDomain
 
 /// A folder laid out as `<root>/<org>/<name>/<revision>/<files...>`, read as hub repositories:
 /// each revision folder is a git branch, `main` is the highest `step<N>` when there is no `main/`
@@ -66,11 +67,7 @@ final class HubFolder: @unchecked Sendable {  // the hash cache is the only muta
 
     /// The `step<N>` name with the largest N.
     static func highestStep(_ names: [String]) -> String? {
-        names.compactMap { name -> (Int, String)? in
-            guard name.hasPrefix("step"), name.count > 4, name.dropFirst(4).allSatisfy(\.isASCII),
-                  let n = Int(name.dropFirst(4)), n >= 0, "step\(n)" == name else { return nil }
-            return (n, name)
-        }.max { $0.0 < $1.0 }?.1
+        names.compactMap { name in RevisionScheme.pythia.step(of: name).map { ($0, name) } }.max { $0.0 < $1.0 }?.1
     }
 
     /// Relative paths (`/`-separated, sorted) of the regular files under a revision folder.

@@ -140,7 +140,7 @@ struct Compute: ParsableCommand {
         var plan = ComputePlan()
         for repo in repos {
             let available = ComputePlan.cachedSteps(model: repo, cache: cacheReader)
-            let selection = Self.select(spec, available: available)
+            let selection = WorkUnitLister.select(spec, available: available, noun: "cached step")
             var part = ComputePlan.fromCache(models: [repo], steps: { _ in selection.steps }, cache: cacheReader,
                                              isDemo: demo || Self.isDemo(repo))
             part.missing += selection.unmatched.map { (repo, $0.step, $0.reason) }
@@ -179,11 +179,6 @@ struct Compute: ParsableCommand {
 
     private func parseSpec(_ text: String) throws -> StepSpec {
         do { return try StepSpec(parsing: text) } catch { throw ValidationError("--steps: \(error)") }
-    }
-
-    /// Steps of `spec` to compute from the cached ones (`WorkUnitLister.select`).
-    static func select(_ spec: StepSpec, available: [Int]) -> (steps: [Int], unmatched: [(step: Int, reason: String)]) {
-        WorkUnitLister.select(spec, available: available, noun: "cached step")
     }
 
     /// Synthetic demo repositories (tools/demo-suite) live under the `pytrack-demo` organisation.
