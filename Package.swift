@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: swift6),
         .target(name: "PyTrackHub", dependencies: [
-            "CCurl", "PyTrackCache", "PyTrackFormats", "PyTrackModel", "PyTrackContent", "PyTrackWorkers",
+            "CCurl", "PyTrackCache", "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackContent", "PyTrackWorkers",
         ], swiftSettings: swift6),
         .target(name: "PyTrackCompute", dependencies: [
             "PyTrackCache", "PyTrackDomain", "PyTrackFormats", "PyTrackModel", "PyTrackStats", "PyTrackStore", "PyTrackContent",

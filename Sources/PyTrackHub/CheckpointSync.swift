@@ -1,5 +1,6 @@
 import Foundation
 import PyTrackCache
+import PyTrackDomain
 import PyTrackModel
 import PyTrackWorkers
 
@@ -30,17 +31,13 @@ public struct SyncRequest: Sendable {
 
 /// The result for one (repository, step).
 public struct CheckpointOutcome: Equatable, Sendable {
-    public enum State: String, Sendable {
-        case synced, missing, duplicate, failed
-    }
-
     public var repo: String
     public var step: Int
     public var revision: String
     public var commit: String?
     public var weightSHA256: String?
     public var files: [String]
-    public var state: State
+    public var state: SyncState
     /// Why it is missing/failed, or which step it duplicates.
     public var detail: String?
 
@@ -310,7 +307,7 @@ public final class CheckpointSync {
         return summary
     }
 
-    private func outcome(_ c: ResolvedCheckpoint, duplicateOf: Int?, state: CheckpointOutcome.State, detail: String?) -> CheckpointOutcome {
+    private func outcome(_ c: ResolvedCheckpoint, duplicateOf: Int?, state: SyncState, detail: String?) -> CheckpointOutcome {
         var o = CheckpointOutcome(repo: c.repo, step: c.step, revision: c.revision, commit: c.commit, weightSHA256: c.weightSHA256,
                                   files: c.files.map(\.path), state: state, detail: detail)
         if state == .synced, let d = duplicateOf {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PyTrackCompute
+import PyTrackDomain
 import PyTrackFormats
 import PyTrackStore
 

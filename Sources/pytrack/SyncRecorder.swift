@@ -7,15 +7,8 @@ import PyTrackStore
 enum SyncRecorder {
     static func recording(into db: PyTrackDatabase, source: String) -> (CheckpointOutcome) throws -> Void {
         { o in
-            let state: SyncState
-            switch o.state {
-            case .synced: state = .synced
-            case .duplicate: state = .duplicate
-            case .missing: state = .missing
-            case .failed: state = .failed
-            }
             try db.recordSync(SyncRecord(model: o.repo, step: o.step, revision: o.revision, commit: o.commit,
-                                         weightSHA256: o.weightSHA256, files: o.files, state: state,
+                                         weightSHA256: o.weightSHA256, files: o.files, state: o.state,
                                          detail: o.detail, source: source))
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PyTrackDomain
 
 /// A row of the `checkpoints` table (both lifecycles). Internal to the store; other targets see
 /// `CheckpointRecord`. Only read as a record: its writes are SQL upserts (`recordSync`,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PyTrackDomain
 
 /// One checkpoint as `pytrack status` shows it: both lifecycles, and what compute's state is derived from.
 public struct CheckpointStatus: Equatable, Sendable {

@@ -1,18 +1,5 @@
 import Foundation
-
-/// Where a checkpoint stands with sync: written by `pytrack sync` only.
-public enum SyncState: String, Codable, Sendable, CaseIterable {
-    /// Requested but not fetched yet.
-    case pending
-    /// Weight files and config.json are in the cache, verified.
-    case synced
-    /// The hub has no such revision.
-    case missing
-    /// Its weights have the same content key as another step's (the hub serves duplicated content).
-    case duplicate
-    /// Fetching failed; the detail says why.
-    case failed
-}
+import PyTrackDomain
 
 /// Where a checkpoint stands with compute, judged from what is stored against the code's metric-group
 /// versions (never written as such: derived, so it cannot go out of date).
