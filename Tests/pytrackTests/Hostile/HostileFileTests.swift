@@ -243,22 +243,29 @@ final class HostileFileTests: XCTestCase {
         }
     }
 
-    /// A 0444 database in a folder the reading user cannot write (another user's): status, export and
-    /// report work and leave no -wal/-shm. Needs root (to run the commands as `nobody` with setpriv).
-    func testReadOnlyDatabaseOfAnotherUserIsReadWithoutLeavingFiles() throws {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
-            throw XCTSkip("needs root and setpriv to read the database as another user")
-        }
+    /// A 0444 copy of the database and a copy of the binary in a 0755 folder of root's, for a run as
+    /// `nobody` (another user who may read but not write them).
+    func readOnlyCopyForAnotherUser() throws -> (database: String, binary: URL) {
         let shared = dir.appendingPathComponent("shared")
         try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
         let copy = shared.appendingPathComponent("p.sqlite").path
         try FileManager.default.copyItem(atPath: db, toPath: copy)
         let binary = shared.appendingPathComponent("pytrack")
         try FileManager.default.copyItem(at: try PytrackCommand.binary(), to: binary)
-        let out = dir.appendingPathComponent("nobody-out")
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try Self.shell(["chmod", "0444", copy])
         try Self.shell(["chmod", "0755", dir.path, shared.path])
+        return (copy, binary)
+    }
+
+    /// A 0444 database in a folder the reading user cannot write (another user's): status, export and
+    /// report work and leave no -wal/-shm. Needs root (to run the commands as `nobody` with setpriv).
+    func testReadOnlyDatabaseOfAnotherUserIsReadWithoutLeavingFiles() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            throw XCTSkip("needs root and setpriv to read the database as another user")
+        }
+        let (copy, binary) = try readOnlyCopyForAnotherUser()
+        let out = dir.appendingPathComponent("nobody-out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         try Self.shell(["chmod", "0777", out.path])
         let env = PytrackCommand.environment(["HOME": out.path])
         for args in [["status", "--db", copy, "--steps"], ["export", "--db", copy, "--model", "t/good", "--format", "csv", "--out", "-"],
@@ -267,7 +274,7 @@ final class HostileFileTests: XCTestCase {
             XCTAssertEqual(r.status, 0, "\(args[0]): \(r.stderr)")
             r.assertBounds(seconds: 30, mib: 300)
             if args[0] == "export" { XCTAssertEqual(r.stdout, before) }
-            let left = try FileManager.default.contentsOfDirectory(atPath: shared.path).sorted()
+            let left = try FileManager.default.contentsOfDirectory(atPath: binary.deletingLastPathComponent().path).sorted()
             XCTAssertEqual(left, ["p.sqlite", "pytrack"], "\(args[0]) left files behind")
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("Reports/index.html").path))
@@ -324,14 +331,7 @@ final class HostileFileTests: XCTestCase {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
             throw XCTSkip("the full-disk half needs root and setpriv (to read the database as another user)")
         }
-        let shared = dir.appendingPathComponent("shared")
-        try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
-        let copy = shared.appendingPathComponent("p.sqlite").path
-        try FileManager.default.copyItem(atPath: db, toPath: copy)
-        let binary = shared.appendingPathComponent("pytrack")
-        try FileManager.default.copyItem(at: try PytrackCommand.binary(), to: binary)
-        try Self.shell(["chmod", "0444", copy])
-        try Self.shell(["chmod", "0755", dir.path, shared.path])
+        let (copy, binary) = try readOnlyCopyForAnotherUser()
         try Self.shell(["chown", "-R", "65534:65534", reports.path])
         try BoundedRun.run(["report", "--db", copy, "--out", reports.path], shell: "ulimit -f 4; trap '' XFSZ", user: 65534, binary: binary)
             .assertOneLineError("cannot write report file", seconds: 60, mib: 400)
