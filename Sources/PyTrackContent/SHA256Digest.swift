@@ -54,9 +54,6 @@ public final class ContentDigest {
 
 /// SHA-256 helpers: whole files (bounded memory) and strings.
 public enum SHA256Digest {
-    /// A streaming SHA-256.
-    public static func make() -> ContentDigest { ContentDigest(.sha256) }
-
     /// The hex SHA-256 of a whole file, read sequentially in 4 MiB chunks (bounded memory).
     public static func file(at path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {

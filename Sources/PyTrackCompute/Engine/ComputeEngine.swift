@@ -1,7 +1,6 @@
 import Foundation
 import Synchronization
 import PyTrackCache
-import PyTrackContent
 import PyTrackDomain
 import PyTrackFormats
 import PyTrackModel
@@ -137,10 +136,6 @@ public final class ComputeEngine: Sendable {
             checkpoint = try Checkpoint.open(weights)
         } catch let error as FormatError {
             throw error  // already names the file and the problem
-        } catch let error as ContentError {
-            throw error
-        } catch let error as CacheError {
-            throw error
         } catch {
             throw ComputeError.unreadable(path: weights, reason: String(describing: error))
         }
